@@ -1,0 +1,303 @@
+"""How fast Lightbulb takes a burst of votes, against a bare Bolt app measured in the same run.
+
+Starts the fake Slack server, the real bot (`serve --mode http`) and a bare Bolt app that only
+acks, each in its own process, and fires N signed `reaction_added` events from N distinct
+people at one idea, C at a time, at each. Prints events/s and ack p50/p99 for both, the ratio,
+and whether exactly N votes were recorded.
+
+    .venv/bin/python bench/votes.py                      # SQLite, N=2000, C=50
+    .venv/bin/python bench/votes.py --database postgresql://postgres@127.0.0.1:5432/test
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlencode
+
+import aiohttp
+import psycopg
+from slack_sdk.signature import SignatureVerifier
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from storage import migrate  # noqa: E402
+from storage.database import Database  # noqa: E402
+from storage.votes import vote_count  # noqa: E402
+
+SECRET = "bench-signing-secret"
+TOKEN = "xoxb-bench-token"
+CHANNEL = "C0BENCH01"
+TARGET_RATIO = 0.7
+
+BARE_BOLT = """
+import asyncio, sys
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+app = AsyncApp(client=AsyncWebClient(token=sys.argv[2], base_url=sys.argv[3]),
+               signing_secret=sys.argv[4])
+
+@app.event("reaction_added")
+async def acked_only():
+    pass
+
+async def events(request):
+    return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
+
+web_app = web.Application()
+web_app.router.add_post("/slack/events", events)
+web.run_app(web_app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def signed(body: str) -> tuple[bytes, dict[str, str]]:
+    ts = str(int(time.time()))
+    signature = SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body)
+    headers = {
+        "Content-Type": "application/json",
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": signature,
+    }
+    return body.encode(), headers
+
+
+def reaction_event(n: int, message_ts: str, reaction: str = "+1") -> str:
+    return json.dumps(
+        {
+            "token": "legacy",
+            "team_id": "T0001",
+            "api_app_id": "A0BENCH01",
+            "type": "event_callback",
+            "event_id": f"Ev{uuid.uuid4().hex[:12]}",
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": "T0001", "user_id": "UBOT0001", "is_bot": True}],
+            "event": {
+                "type": "reaction_added",
+                "user": f"U{n:08d}",
+                "reaction": reaction,
+                "item_user": "UBOT0001",
+                "item": {"type": "message", "channel": CHANNEL, "ts": message_ts},
+                "event_ts": f"{time.time():.6f}",
+            },
+        }
+    )
+
+
+async def wait_for_port(port: int, process: asyncio.subprocess.Process) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.returncode is not None:
+            raise SystemExit(f"a bench process exited early with {process.returncode}")
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            return
+        except OSError:
+            await asyncio.sleep(0.1)
+    raise SystemExit(f"nothing listened on port {port}")
+
+
+async def spawn(*args: str, env: dict[str, str] | None = None) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        *args,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+
+
+async def stop(process: asyncio.subprocess.Process) -> None:
+    if process.returncode is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(process.wait(), 20)
+        except TimeoutError:
+            process.kill()
+
+
+async def fire(url: str, bodies: list[str], concurrency: int) -> tuple[float, list[float]]:
+    """Send every body once, `concurrency` at a time; returns (seconds, ack latencies)."""
+    prepared = [signed(body) for body in bodies]
+    latencies: list[float] = []
+    queue = iter(prepared)
+    failures: list[int] = []
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as http:
+
+        async def worker() -> None:
+            for data, headers in queue:
+                started = time.perf_counter()
+                async with http.post(url, data=data, headers=headers) as response:
+                    await response.read()
+                    if response.status != 200:
+                        failures.append(response.status)
+                latencies.append(time.perf_counter() - started)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    if failures:
+        raise SystemExit(f"{len(failures)} events were not acked with 200: {set(failures)}")
+    return elapsed, latencies
+
+
+def describe(name: str, count: int, elapsed: float, latencies: list[float]) -> float:
+    rate = count / elapsed
+    cuts = statistics.quantiles(latencies, n=100)
+    print(
+        f"{name:<10} {rate:8.0f} events/s   ack p50 {cuts[49] * 1000:6.1f} ms   "
+        f"p99 {cuts[98] * 1000:6.1f} ms   max {max(latencies) * 1000:6.1f} ms"
+    )
+    return rate
+
+
+async def post_idea(bot_url: str, db: Database, fake_url: str) -> str:
+    body = urlencode(
+        {
+            "command": "/idea",
+            "text": "Benchmark idea: votes, votes, votes",
+            "user_id": "U0AUTHOR1",
+            "team_id": "T0001",
+            "channel_id": CHANNEL,
+            "response_url": f"{fake_url}/response/bench",
+            "trigger_id": "bench",
+        }
+    )
+    data, headers = signed(body)
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    async with aiohttp.ClientSession() as http, http.post(bot_url, data=data, headers=headers):
+        pass
+    from sqlmodel import select
+
+    from storage.models import Idea
+
+    for _ in range(300):
+        async with db.session() as session:
+            idea = (await session.execute(select(Idea))).scalars().first()
+        if idea is not None and idea.message_ts:
+            return idea.message_ts
+        await asyncio.sleep(0.05)
+    raise SystemExit("the bot never posted the benchmark idea")
+
+
+async def wait_for_votes(db: Database, expected: int, timeout: float = 60) -> int:
+    deadline = time.monotonic() + timeout
+    count = -1
+    while time.monotonic() < deadline:
+        async with db.session() as session:
+            count = await vote_count(session=session, idea_id=1)
+        if count >= expected:
+            await asyncio.sleep(1)  # anything extra would show up now
+            async with db.session() as session:
+                return await vote_count(session=session, idea_id=1)
+        await asyncio.sleep(0.1)
+    return count
+
+
+async def main(options: argparse.Namespace) -> int:
+    workdir = Path(tempfile.mkdtemp(prefix="lightbulb-bench-"))
+    database_url, drop = prepare_database(options.database, workdir)
+    await migrate.upgrade(database_url)
+    db = Database(database_url)
+    fake_port, bot_port, bare_port = free_port(), free_port(), free_port()
+    fake = await spawn(
+        sys.executable, "tests/fake_slack.py", "--port", str(fake_port),
+        "--token", TOKEN, "--people", str(options.events + options.warmup), "--quiet",
+    )  # fmt: skip
+    await wait_for_port(fake_port, fake)
+    fake_url = f"http://127.0.0.1:{fake_port}"
+    bot = await spawn(
+        sys.executable, "-m", "bot", "serve", "--mode", "http", "--host", "127.0.0.1",
+        "--port", str(bot_port), "--no-scheduler",
+        env={
+            "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_APP_TOKEN": "",
+            "SLACK_API_URL": f"{fake_url}/api/", "IDEAS_CHANNEL": CHANNEL,
+            "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING",
+        },
+    )  # fmt: skip
+    bare = await spawn(
+        sys.executable, "-c", BARE_BOLT, str(bare_port), TOKEN, f"{fake_url}/api/", SECRET
+    )
+    try:
+        await wait_for_port(bot_port, bot)
+        await wait_for_port(bare_port, bare)
+        bot_url = f"http://127.0.0.1:{bot_port}/slack/events"
+        bare_url = f"http://127.0.0.1:{bare_port}/slack/events"
+        message_ts = await post_idea(bot_url, db, fake_url)
+
+        # Warm-up: ignored reactions, so both servers have their caches and pools ready.
+        warm = [
+            reaction_event(options.events + n, message_ts, "eyes") for n in range(options.warmup)
+        ]
+        await fire(bare_url, warm, options.concurrency)
+        await fire(bot_url, warm, options.concurrency)
+
+        bodies = [reaction_event(n, message_ts) for n in range(options.events)]
+        bare_time, bare_latencies = await fire(bare_url, bodies, options.concurrency)
+        bot_time, bot_latencies = await fire(bot_url, bodies, options.concurrency)
+        recorded = await wait_for_votes(db, options.events)
+    finally:
+        for process in (bot, bare, fake):
+            await stop(process)
+        await db.dispose()
+        drop()
+
+    backend = make_url(database_url).get_backend_name()
+    print(f"{options.events} reaction_added events, {options.concurrency} at a time, {backend}")
+    bare_rate = describe("bare Bolt", options.events, bare_time, bare_latencies)
+    bot_rate = describe("Lightbulb", options.events, bot_time, bot_latencies)
+    ratio = bot_rate / bare_rate
+    exact = recorded == options.events
+    print(f"ratio      {ratio:.2f} of bare Bolt's throughput (target {TARGET_RATIO})")
+    verdict = "exact" if exact else "WRONG"
+    print(f"votes      {recorded} recorded for {options.events} voters: {verdict}")
+    passed = exact and ratio >= TARGET_RATIO
+    print("PASS" if passed else "FAIL")
+    return 0 if passed else 1
+
+
+def prepare_database(url: str | None, workdir: Path) -> tuple[str, object]:
+    """A fresh database for this run, and how to remove it."""
+    if not url:
+        return f"sqlite:///{workdir / 'bench.db'}", lambda: None
+    admin = make_url(url).set(drivername="postgresql")
+    name = f"lightbulb_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as c:
+        c.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return admin.set(database=name).render_as_string(hide_password=False), drop
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=2000, help="N: distinct voters")
+    parser.add_argument("--concurrency", type=int, default=50, help="C: events in flight")
+    parser.add_argument("--warmup", type=int, default=300)
+    parser.add_argument("--database", help="a PostgreSQL server URL (default: a SQLite file)")
+    raise SystemExit(asyncio.run(main(parser.parse_args())))

@@ -1,0 +1,1 @@
+"""Lightbulb: a self-hosted Slack app that makes innovation a company-wide habit."""

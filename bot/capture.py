@@ -1,0 +1,111 @@
+"""The rules for capturing an idea: what `/idea …` means and what a valid idea is.
+
+Plain functions with no Slack or database in them, so the rules are easy to test and change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.slack.text import HEADER_TEXT_LIMIT
+
+# A quick idea is one message; longer thoughts belong in the form's details field.
+QUICK_IDEA_LIMIT = 2000
+SUMMARY_LIMIT = HEADER_TEXT_LIMIT - 2  # the post's header shows "💡 " before the summary
+PROBLEM_LIMIT = 1000
+DETAILS_LIMIT = 3000  # the most a Slack plain-text input accepts
+
+
+class Action(StrEnum):
+    IDEA = "idea"
+    FORM = "form"
+    HELP = "help"
+    RETRY = "retry"
+    TOP = "top"
+    MINE = "mine"
+    EXPERIMENT = "experiment"
+
+
+SUBCOMMANDS = {
+    "help": Action.HELP,
+    "retry": Action.RETRY,
+    "top": Action.TOP,
+    "mine": Action.MINE,
+    "experiment": Action.EXPERIMENT,
+}
+
+
+@dataclass(frozen=True)
+class ParsedCommand:
+    action: Action
+    text: str = ""
+    unknown: str = ""  # a lone word we did not recognise, shown back with the help
+
+
+def parse_command(text: str) -> ParsedCommand:
+    """Decide what `/idea <text>` asks for.
+
+    Nothing → the form. A known subcommand → that. A single unknown word (`/idea halp`)
+    is far more likely a mistyped subcommand than an idea, so it gets the help.
+    Anything longer is an idea.
+    """
+    stripped = text.strip()
+    if not stripped:
+        return ParsedCommand(Action.FORM)
+    words = stripped.split()
+    action = SUBCOMMANDS.get(words[0].lower())
+    if action is not None:
+        return ParsedCommand(action, text=" ".join(words[1:]))
+    if len(words) == 1:
+        return ParsedCommand(Action.HELP, unknown=words[0])
+    return ParsedCommand(Action.IDEA, text=stripped)
+
+
+@dataclass(frozen=True)
+class IdeaDraft:
+    """What a person submitted, before it is stored."""
+
+    text: str
+    problem: str = ""
+    details: str = ""
+
+
+def quick_idea_problem(text: str) -> str | None:
+    """Why a quick idea cannot be posted as it is, or None when it can."""
+    if not text.strip():
+        return "Your idea is empty: write it after the command, like `/idea Free fruit Fridays`."
+    if len(text) > QUICK_IDEA_LIMIT:
+        return (
+            f"Your idea is {len(text):,} characters; a quick idea can be at most "
+            f"{QUICK_IDEA_LIMIT:,}."
+        )
+    return None
+
+
+# Keys are the form's block ids, so the errors can be shown inline next to each field.
+FORM_SUMMARY, FORM_PROBLEM, FORM_DETAILS = "summary", "problem", "details"
+
+
+def form_problems(draft: IdeaDraft) -> dict[str, str]:
+    """Field-by-field problems with a submitted form; empty when it can be posted."""
+    problems: dict[str, str] = {}
+    if not draft.text.strip():
+        problems[FORM_SUMMARY] = "Give your idea a one-line summary."
+    elif len(draft.text) > SUMMARY_LIMIT:
+        problems[FORM_SUMMARY] = (
+            f"Keep the summary to {SUMMARY_LIMIT} characters (it has {len(draft.text)}); "
+            "put the rest in the details."
+        )
+    if not draft.problem.strip():
+        problems[FORM_PROBLEM] = "Say which problem this solves, in a sentence or two."
+    elif len(draft.problem) > PROBLEM_LIMIT:
+        problems[FORM_PROBLEM] = f"Keep this to {PROBLEM_LIMIT:,} characters."
+    if len(draft.details) > DETAILS_LIMIT:
+        problems[FORM_DETAILS] = f"Keep the details to {DETAILS_LIMIT:,} characters."
+    return problems
+
+
+def clean(draft: IdeaDraft) -> IdeaDraft:
+    """Trim the whitespace people leave around what they type."""
+    return IdeaDraft(draft.text.strip(), draft.problem.strip(), draft.details.strip())

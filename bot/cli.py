@@ -1,0 +1,205 @@
+"""The command line: `python -m bot …`, also installed as `lightbulb …`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from sqlalchemy.exc import DBAPIError
+
+from bot.settings import SettingsError, load_settings, read_environment
+
+EXIT_CONFIG = 2
+EXIT_UNAVAILABLE = 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lightbulb", description="Lightbulb: ideas, votes and experiments in Slack."
+    )
+    commands = parser.add_subparsers(dest="command")
+
+    serve = commands.add_parser("serve", help="run the bot (the default command)")
+    serve.add_argument(
+        "--mode",
+        choices=("socket", "http"),
+        help="Socket Mode (default when SLACK_APP_TOKEN is set) or HTTP mode",
+    )
+    serve.add_argument("--port", type=int, help="HTTP port (default: PORT, or 3000)")
+    serve.add_argument("--host", default="0.0.0.0", help="HTTP address to listen on")
+    serve.add_argument(
+        "--migrate", action="store_true", help="apply database migrations before starting"
+    )
+    serve.add_argument(
+        "--no-scheduler", action="store_true", help="only answer Slack; run no scheduled jobs"
+    )
+
+    commands.add_parser("migrate", help="apply database migrations (safe to repeat)")
+
+    reconcile = commands.add_parser(
+        "reconcile", help="repair votes from the reactions on recent idea posts (safe to repeat)"
+    )
+    reconcile.add_argument(
+        "--days", type=int, default=30, help="how far back to look (default: 30)"
+    )
+
+    job = commands.add_parser("job", help="run one scheduled job now")
+    job.add_argument("name", help="the job's name, e.g. learning-prompts")
+
+    export = commands.add_parser("export", help="print every idea to stdout")
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    env = read_environment()
+    logging.basicConfig(
+        level=(env.get("LOG_LEVEL") or "INFO").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # Alembic and APScheduler narrate every step at INFO; Lightbulb logs what matters itself.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    command = args.command or "serve"
+    try:
+        if command == "migrate":
+            return asyncio.run(_migrate(env))
+        if command == "export":
+            return asyncio.run(_export(env, args.format))
+        if command == "reconcile":
+            return asyncio.run(_reconcile(env, args.days))
+        if command == "job":
+            return asyncio.run(_job(env, args.name))
+        return _serve(env, args)
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return EXIT_CONFIG
+    except DBAPIError as error:
+        first_line = str(error.orig or error).strip().splitlines()[0]
+        print(f"Lightbulb can't use its database: {first_line}", file=sys.stderr)
+        print("Check DATABASE_URL and that the database server is running.", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _serve(env: dict[str, str], args: argparse.Namespace) -> int:
+    mode = getattr(args, "mode", None) or ("socket" if env.get("SLACK_APP_TOKEN") else "http")
+    settings = load_settings(env, require_signing_secret=mode == "http")
+    if mode == "socket" and not settings.slack_app_token:
+        raise SettingsError(
+            "Missing setting SLACK_APP_TOKEN (the xapp-… app-level token) for Socket Mode: "
+            "set it in .env, or run with --mode http."
+        )
+    from bot.serve import StartupError, serve
+    from storage.database import DatabaseUrlError
+
+    try:
+        asyncio.run(
+            serve(
+                settings,
+                mode=mode,
+                host=getattr(args, "host", None) or "0.0.0.0",
+                port=getattr(args, "port", None) or settings.port,
+                run_migrations=getattr(args, "migrate", False),
+                scheduler_enabled=not getattr(args, "no_scheduler", False),
+            )
+        )
+    except (StartupError, DatabaseUrlError) as error:
+        print(error, file=sys.stderr)
+        return EXIT_CONFIG
+    except OSError as error:
+        print(f"Lightbulb could not start: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def _migrate(env: dict[str, str]) -> int:
+    from storage import migrate
+    from storage.database import DatabaseUrlError, redacted
+
+    settings = load_settings(env, require_slack=False)
+    try:
+        before, after = await migrate.upgrade(settings.database_url)
+    except DatabaseUrlError as error:
+        print(error, file=sys.stderr)
+        return EXIT_CONFIG
+    where = redacted(settings.database_url)
+    if before == after:
+        print(f"{where} is up to date (revision {after}).")
+    else:
+        print(f"Migrated {where} from {before or 'empty'} to {after}.")
+    return 0
+
+
+async def _reconcile(env: dict[str, str], days: int) -> int:
+    from bot.reconcile import reconcile
+    from bot.runtime import Runtime
+    from storage import migrate
+    from storage.database import DatabaseUrlError
+
+    if days < 1:
+        raise SettingsError("--days must be 1 or more.")
+    settings = load_settings(env)
+    try:
+        await migrate.ensure_migrated(settings.database_url)
+    except (migrate.SchemaNotReady, DatabaseUrlError) as error:
+        print(error, file=sys.stderr)
+        return EXIT_CONFIG
+    runtime = Runtime.build(settings)
+    try:
+        report = await reconcile(runtime, days=days)
+    finally:
+        await runtime.close()
+    print(report.summary(days))
+    return 0
+
+
+async def _job(env: dict[str, str], name: str) -> int:
+    from datetime import UTC, datetime
+
+    from bot.runtime import Runtime
+    from scheduler.jobs import JOBS, run_job
+    from storage import migrate
+
+    if name not in JOBS:
+        raise SettingsError(f"There is no job {name!r}; the jobs are: {', '.join(sorted(JOBS))}.")
+    settings = load_settings(env)
+    try:
+        await migrate.ensure_migrated(settings.database_url)
+    except migrate.SchemaNotReady as error:
+        print(error, file=sys.stderr)
+        return EXIT_CONFIG
+    runtime = Runtime.build(settings)
+    try:
+        report = await run_job(name, runtime, now=datetime.now(UTC))
+    finally:
+        await runtime.close()
+    print(report.summary())
+    return 0
+
+
+async def _export(env: dict[str, str], fmt: str) -> int:
+    from bot.export import write_csv, write_json
+    from storage import ideas, migrate
+    from storage.database import Database, DatabaseUrlError
+
+    settings = load_settings(env, require_slack=False)
+    try:
+        await migrate.ensure_migrated(settings.database_url)
+    except (migrate.SchemaNotReady, DatabaseUrlError) as error:
+        print(error, file=sys.stderr)
+        return EXIT_CONFIG
+    db = Database(settings.database_url)
+    try:
+        async with db.session() as session:
+            rows = await ideas.export_rows(session=session)
+    finally:
+        await db.dispose()
+    (write_json if fmt == "json" else write_csv)(rows, sys.stdout)
+    return 0

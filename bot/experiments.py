@@ -1,0 +1,165 @@
+"""Experiments in the open: starting them, their updates, and the learning they leave.
+
+Every concluded experiment leaves a written learning, and an invalidated hypothesis is
+presented as the useful result it is. The rules live in `bot.experiment_rules`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from bot.experiment_rules import ExperimentDraft
+from bot.runtime import Runtime
+from bot.slack import experiment_blocks
+from bot.slack.posting import SLACK_FAILURES, error_code, permalink
+from storage import experiments, ideas
+from storage.models import Experiment, Idea, Learning
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Posted:
+    ok: bool
+    permalink: str | None = None
+    error: str | None = None
+
+
+async def start(
+    runtime: Runtime, *, started_by: str, draft: ExperimentDraft, idea: Idea | None
+) -> tuple[Experiment, Posted]:
+    """Store the experiment, post its card, and tell the idea's thread."""
+    async with runtime.db.session() as session:
+        experiment = await experiments.create_experiment(
+            session=session,
+            hypothesis=draft.hypothesis.strip(),
+            metric=draft.metric.strip(),
+            owner_id=draft.owner_id,
+            started_by=started_by,
+            ends_on=draft.ends_on or date.today(),
+            idea_id=idea.id if idea else None,
+        )
+        if idea is not None:
+            await experiments.mark_idea_experimenting(session=session, idea_id=idea.id or 0)
+    channel = runtime.settings.experiments_channel
+    try:
+        response = await runtime.client.chat_postMessage(
+            channel=channel,
+            **experiment_blocks.experiment_card(experiment, idea),
+            unfurl_links=False,
+        )
+    except SLACK_FAILURES as error:
+        log.warning("posting experiment %s failed: %r", experiment.id, error)
+        return experiment, Posted(False, error=error_code(error))
+    link = await permalink(runtime.client, response["channel"], response["ts"])
+    async with runtime.db.session() as session:
+        await experiments.record_card(
+            session=session,
+            experiment_id=experiment.id or 0,
+            channel_id=response["channel"],
+            message_ts=response["ts"],
+            permalink=link,
+        )
+    experiment.channel_id, experiment.message_ts = response["channel"], response["ts"]
+    experiment.permalink = link
+    if idea is not None and idea.message_ts:
+        await _reply_in_thread(
+            runtime, idea, experiment_blocks.experiment_started_reply(experiment)
+        )
+    return experiment, Posted(True, permalink=link)
+
+
+async def post_update(
+    runtime: Runtime, *, experiment: Experiment, author_id: str, text: str
+) -> Posted:
+    """Store the update and thread it under the experiment card."""
+    async with runtime.db.session() as session:
+        update = await experiments.add_update(
+            session=session, experiment_id=experiment.id or 0, author_id=author_id, text=text
+        )
+    try:
+        response = await runtime.client.chat_postMessage(
+            channel=experiment.channel_id or runtime.settings.experiments_channel,
+            thread_ts=experiment.message_ts,
+            **experiment_blocks.update_reply(author_id=author_id, text=text),
+        )
+    except SLACK_FAILURES as error:
+        log.warning("posting an update to experiment %s failed: %r", experiment.id, error)
+        return Posted(False, error=error_code(error))
+    async with runtime.db.session() as session:
+        await experiments.record_update_post(
+            session=session, update_id=update.id or 0, message_ts=response["ts"]
+        )
+    return Posted(True)
+
+
+async def conclude(
+    runtime: Runtime,
+    *,
+    experiment: Experiment,
+    author_id: str,
+    outcome: str,
+    learned: str,
+    next_step: str,
+) -> tuple[Learning | None, Posted]:
+    """Record the learning (once), post its card, and close the loop in both threads."""
+    async with runtime.db.session() as session:
+        learning = await experiments.conclude(
+            session=session,
+            experiment_id=experiment.id or 0,
+            outcome=outcome,
+            learned=learned.strip(),
+            next_step=next_step.strip(),
+            author_id=author_id,
+        )
+        idea = (
+            await ideas.get_idea(session=session, idea_id=experiment.idea_id)
+            if experiment.idea_id
+            else None
+        )
+    if learning is None:
+        return None, Posted(False, error="already_concluded")
+    experiment.status = experiments.CONCLUDED
+    card = experiment_blocks.learning_card(experiment, learning, idea)
+    try:
+        response = await runtime.client.chat_postMessage(
+            channel=runtime.settings.experiments_channel, **card, unfurl_links=False
+        )
+    except SLACK_FAILURES as error:
+        log.warning("posting the learning of experiment %s failed: %r", experiment.id, error)
+        return learning, Posted(False, error=error_code(error))
+    link = await permalink(runtime.client, response["channel"], response["ts"])
+    async with runtime.db.session() as session:
+        await experiments.record_learning_post(
+            session=session,
+            learning_id=learning.id or 0,
+            channel_id=response["channel"],
+            message_ts=response["ts"],
+            permalink=link,
+        )
+    learning.permalink = link
+    if experiment.message_ts:
+        try:
+            await runtime.client.chat_update(
+                channel=experiment.channel_id,
+                ts=experiment.message_ts,
+                **experiment_blocks.experiment_card(experiment, idea, learning=learning),
+            )
+        except SLACK_FAILURES as error:
+            log.warning("could not mark experiment %s concluded: %r", experiment.id, error)
+    if idea is not None and idea.message_ts:
+        await _reply_in_thread(
+            runtime, idea, experiment_blocks.learning_reply(learning, experiment)
+        )
+    return learning, Posted(True, permalink=link)
+
+
+async def _reply_in_thread(runtime: Runtime, idea: Idea, message: dict) -> None:
+    try:
+        await runtime.client.chat_postMessage(
+            channel=idea.channel_id, thread_ts=idea.message_ts, **message, unfurl_links=False
+        )
+    except SLACK_FAILURES as error:
+        log.warning("could not reply in the thread of idea %s: %r", idea.id, error)

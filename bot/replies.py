@@ -1,0 +1,52 @@
+"""What Lightbulb tells a person privately about their idea."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.publishing import PostOutcome
+
+RETRY_HINT = (
+    "Send `/idea retry` to post it again; Lightbulb also tries again by itself when it restarts."
+)
+
+NOT_SAVED = "Lightbulb couldn't save your idea just now: its database did not answer."
+TRY_AGAIN = "Please send it again in a minute."
+
+_OPERATOR_ERRORS = {
+    "not_in_channel": (
+        "Lightbulb isn't a member of <#{channel}> yet. Ask someone there to type "
+        "`/invite @Lightbulb`, then send `/idea retry`."
+    ),
+    "channel_not_found": (
+        "Lightbulb can't find its ideas channel (<#{channel}>): it may be private or "
+        "archived. Ask your Lightbulb admin to check IDEAS_CHANNEL, then send `/idea retry`."
+    ),
+    "is_archived": (
+        "The ideas channel <#{channel}> is archived. Ask your Lightbulb admin to set a new "
+        "IDEAS_CHANNEL, then send `/idea retry`."
+    ),
+}
+
+
+def outcome_text(outcome: PostOutcome) -> str:
+    """The confirmation, or a plain account of what went wrong and how to post again."""
+    if outcome.posted:
+        where = f"<#{outcome.channel_id}>"
+        link = f" <{outcome.permalink}|See it and vote>." if outcome.permalink else ""
+        return f":white_check_mark: Your idea #{outcome.idea_id} is posted in {where}.{link}"
+    if outcome.in_progress:
+        return f":hourglass: Idea #{outcome.idea_id} is being posted right now."
+    saved = f"Your idea is saved as #{outcome.idea_id}, so nothing is lost."
+    template = _OPERATOR_ERRORS.get(outcome.error or "")
+    if template:
+        return f":warning: {saved} {template.format(channel=outcome.channel_id)}"
+    return (
+        f":warning: Slack didn't accept the post just now (`{outcome.error}`). {saved} {RETRY_HINT}"
+    )
+
+
+def retry_summary(outcomes: Sequence[PostOutcome]) -> str:
+    if not outcomes:
+        return ":white_check_mark: All your ideas are already posted: there is nothing to retry."
+    return "\n".join(outcome_text(outcome) for outcome in outcomes)

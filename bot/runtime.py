@@ -1,0 +1,55 @@
+"""What every listener needs at run time, built once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.live_count import PostRefresher
+from bot.settings import Settings
+from bot.slack.client import build_web_client
+from bot.slack.rate import CHAT_UPDATE_PER_MINUTE, RateLimiter
+from bot.slack.users import UserDirectory
+from bot.votes import VoteRecorder
+from storage.database import Database
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    client: AsyncWebClient
+    users: UserDirectory = field(init=False)
+    posts: PostRefresher = field(init=False)
+    votes: VoteRecorder = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.users = UserDirectory(self.client)
+        self.posts = PostRefresher(
+            db=self.db,
+            client=self.client,
+            settings=self.settings,
+            users=self.users,
+            limiter=RateLimiter(CHAT_UPDATE_PER_MINUTE),
+        )
+        self.votes = VoteRecorder(
+            self.db,
+            self.users,
+            vote_emojis=self.settings.vote_emojis,
+            on_change=self.posts.request,
+        )
+
+    @classmethod
+    def build(cls, settings: Settings) -> Runtime:
+        return cls(
+            settings=settings,
+            db=Database(settings.database_url),
+            client=build_web_client(token=settings.slack_bot_token, api_url=settings.slack_api_url),
+        )
+
+    async def close(self) -> None:
+        """Commit queued votes, send pending post updates, then let go of the database."""
+        await self.votes.drain()
+        await self.posts.drain()
+        await self.db.dispose()

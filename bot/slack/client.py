@@ -1,0 +1,56 @@
+"""The Web API client: pointed at `SLACK_API_URL` when set, with retries Slack expects."""
+
+from __future__ import annotations
+
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web.async_client import AsyncWebClient
+
+REQUEST_TIMEOUT_SECONDS = 10
+CONNECTION_RETRIES = 2
+RATE_LIMIT_RETRIES = 3
+SERVER_ERROR_RETRIES = 2
+
+
+RETRIED_SERVER_STATUSES = frozenset({500, 502, 503, 504})
+
+
+class ServerErrorRetryHandler(AsyncServerErrorRetryHandler):
+    """slack_sdk retries only 500 and 503; gateways in front of Slack also answer 502 and 504
+    during incidents, and those are just as transient."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return response is not None and response.status_code in RETRIED_SERVER_STATUSES
+
+
+def build_web_client(*, token: str, api_url: str = "") -> AsyncWebClient:
+    """A client that honours `Retry-After` on 429 and retries 5xx and dropped connections.
+
+    slack_sdk retries only connection errors by default; the others are added here.
+    """
+    options: dict[str, str] = {}
+    if api_url:
+        options["base_url"] = api_url if api_url.endswith("/") else api_url + "/"
+    return AsyncWebClient(
+        token=token,
+        timeout=REQUEST_TIMEOUT_SECONDS,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+            ServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
+        ],
+        **options,
+    )

@@ -1,0 +1,93 @@
+"""Who people are, as Slack says: bot or human, still here or gone, timezone, title.
+
+Looked up with `users.info` (and `users.list` in bulk), cached with a time-to-live so that a
+burst of events from the same people costs Slack nothing, and concurrent look-ups of one
+person share a single request.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.cache import LoadingCache
+
+log = logging.getLogger(__name__)
+
+USER_TTL_SECONDS = 12 * 3600
+SLACKBOT = "USLACKBOT"
+
+
+@dataclass(frozen=True)
+class SlackUser:
+    id: str
+    name: str
+    is_bot: bool
+    deleted: bool
+    tz: str | None
+    title: str
+
+    @classmethod
+    def from_api(cls, user: dict) -> SlackUser:
+        profile = user.get("profile") or {}
+        name = (
+            profile.get("display_name")
+            or profile.get("real_name")
+            or user.get("real_name")
+            or user.get("name")
+            or user.get("id", "")
+        )
+        return cls(
+            id=user["id"],
+            name=name,
+            is_bot=bool(user.get("is_bot")) or user["id"] == SLACKBOT,
+            deleted=bool(user.get("deleted")),
+            tz=user.get("tz"),
+            title=profile.get("title") or "",
+        )
+
+
+class LookupFailed(Exception):
+    """Slack could not say who this is right now (rate limit, outage)."""
+
+
+class UserDirectory:
+    def __init__(self, client: AsyncWebClient, *, ttl: float = USER_TTL_SECONDS) -> None:
+        self._client = client
+        self._people: LoadingCache[str, SlackUser | None] = LoadingCache(ttl)
+
+    def cached(self, user_id: str) -> SlackUser | None:
+        return self._people.peek(user_id)
+
+    def remember(self, user: SlackUser) -> None:
+        self._people.put(user.id, user)
+
+    async def get(self, user_id: str) -> SlackUser | None:
+        """The person, or None when Slack does not know them. Raises `LookupFailed`."""
+        return await self._people.get(user_id, lambda: self._fetch(user_id))
+
+    async def _fetch(self, user_id: str) -> SlackUser | None:
+        try:
+            response = await self._client.users_info(user=user_id)
+        except SlackApiError as error:
+            if error.response.get("error") == "user_not_found":
+                return None
+            raise LookupFailed(str(error.response.get("error"))) from None
+        except (SlackClientError, OSError, TimeoutError) as error:
+            raise LookupFailed(repr(error)) from None
+        return SlackUser.from_api(response["user"])
+
+    async def prefetch(self, *, page_size: int = 200) -> int:
+        """Load the whole directory with `users.list` (few calls for many people)."""
+        cursor, loaded = None, 0
+        while True:
+            response = await self._client.users_list(limit=page_size, cursor=cursor)
+            for member in response.get("members") or []:
+                self.remember(SlackUser.from_api(member))
+                loaded += 1
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return loaded

@@ -1,0 +1,191 @@
+"""Turning reaction events into votes, exactly and fast.
+
+Reactions are acknowledged to Slack first. Each one is then judged by `bot.voting`, and the
+ones that count are written by a group-commit writer: while one transaction is in flight,
+the next events queue up and go into the following one. A burst of hundreds of votes costs
+a handful of transactions, and because every write is an idempotent upsert keyed on
+(idea, voter, emoji) and ordered by Slack's event timestamp, batching changes nothing about
+the result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.cache import LoadingCache
+from bot.slack.users import LookupFailed, UserDirectory
+from bot.voting import IdeaPost, Verdict, base_emoji, judge_idea, judge_reaction
+from storage import votes
+from storage.database import Database
+from storage.votes import ReactionChange
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH = 500
+# How long the writer lets events gather before a transaction. Votes are acknowledged to
+# Slack before this, so the wait costs nobody anything and saves transactions under load.
+GATHER_SECONDS = 0.02
+# Ideas change status rarely; a closed idea stops taking votes within this many seconds.
+IDEA_CACHE_SECONDS = 5.0
+# A message this old that is not an idea post will never become one.
+SETTLED_MESSAGE_SECONDS = 120.0
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """The parts of a `reaction_added` / `reaction_removed` event the rules need."""
+
+    added: bool
+    voter_id: str
+    reaction: str
+    item_type: str
+    channel_id: str
+    message_ts: str
+    event_ts: str
+
+    @classmethod
+    def from_event(cls, event: dict) -> Reaction:
+        item = event.get("item") or {}
+        return cls(
+            added=event.get("type") == "reaction_added",
+            voter_id=str(event.get("user") or ""),
+            reaction=str(event.get("reaction") or ""),
+            item_type=str(item.get("type") or ""),
+            channel_id=str(item.get("channel") or ""),
+            message_ts=str(item.get("ts") or ""),
+            event_ts=str(event.get("event_ts") or ""),
+        )
+
+
+class VoteRecorder:
+    def __init__(
+        self,
+        db: Database,
+        users: UserDirectory,
+        *,
+        vote_emojis: tuple[str, ...],
+        on_change: Callable[[int], None],
+    ) -> None:
+        self._db = db
+        self._users = users
+        self._vote_emojis = frozenset(vote_emojis)
+        self._on_change = on_change
+        self._posts: LoadingCache[tuple[str, str], IdeaPost | None] = LoadingCache(
+            IDEA_CACHE_SECONDS
+        )
+        self._queue: list[tuple[ReactionChange, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+        self.verdicts: Counter[Verdict] = Counter()
+
+    async def handle(self, reaction: Reaction) -> Verdict:
+        """Judge one reaction and, when it counts, record it. Returns the verdict."""
+        try:
+            verdict = await self._handle(reaction)
+        except BaseException:
+            self.verdicts[Verdict.FAILED] += 1
+            raise
+        self.verdicts[verdict] += 1
+        return verdict
+
+    def forget_post(self, channel_id: str, message_ts: str) -> None:
+        """Drop what is cached about a post, e.g. after its idea changed status."""
+        self._posts.drop((channel_id, message_ts))
+
+    async def _handle(self, reaction: Reaction) -> Verdict:
+        verdict = judge_reaction(
+            reaction=reaction.reaction, item_type=reaction.item_type, vote_emojis=self._vote_emojis
+        )
+        if verdict is not Verdict.COUNT:
+            return verdict
+        idea = await self._idea_post(reaction.channel_id, reaction.message_ts)
+        verdict = judge_idea(voter_id=reaction.voter_id, idea=idea)
+        if verdict is Verdict.COUNT and reaction.added:
+            verdict = await self._judge_voter(reaction.voter_id)
+        if verdict is not Verdict.COUNT or idea is None:
+            return verdict
+        await self.write(
+            ReactionChange(
+                idea_id=idea.idea_id,
+                voter_id=reaction.voter_id,
+                emoji=base_emoji(reaction.reaction),
+                active=reaction.added,
+                event_ts=reaction.event_ts,
+            )
+        )
+        return verdict
+
+    async def _judge_voter(self, voter_id: str) -> Verdict:
+        """Bots and people Slack does not know never vote. When Slack cannot tell us right
+        now, the vote counts: losing a person's vote is worse than a rare bot's."""
+        try:
+            user = await self._users.get(voter_id)
+        except LookupFailed as error:
+            log.warning("could not look up voter %s, counting the vote: %s", voter_id, error)
+            return Verdict.COUNT
+        if user is None or user.deleted:
+            return Verdict.NOT_A_MEMBER
+        return Verdict.BOT if user.is_bot else Verdict.COUNT
+
+    async def write(self, change: ReactionChange) -> None:
+        """Queue a change for the next transaction and wait until it is committed."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queue.append((change, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_batches(), name="vote-writer")
+        await done
+
+    async def _write_batches(self) -> None:
+        while self._queue:
+            await asyncio.sleep(GATHER_SECONDS)
+            batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
+            try:
+                async with self._db.session() as session:
+                    await votes.apply_reactions(
+                        session=session, changes=[change for change, _ in batch]
+                    )
+            except Exception as error:
+                log.error("writing %d vote change(s) failed: %r", len(batch), error)
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(error)
+                continue
+            for _, done in batch:
+                if not done.done():
+                    done.set_result(None)
+            # A redelivered event refreshes a post for nothing; the refresh is coalesced
+            # and cheap, where learning which rows really changed costs every write.
+            for idea_id in {change.idea_id for change, _ in batch}:
+                self._on_change(idea_id)
+
+    async def _idea_post(self, channel_id: str, message_ts: str) -> IdeaPost | None:
+        async def load() -> IdeaPost | None:
+            async with self._db.session() as session:
+                idea = await votes.idea_by_post(
+                    session=session, channel_id=channel_id, message_ts=message_ts
+                )
+            return IdeaPost(idea.id or 0, idea.author_id, idea.status) if idea else None
+
+        return await self._posts.get(
+            (channel_id, message_ts),
+            load,
+            keep=lambda post: post is not None or _is_settled(message_ts),
+        )
+
+    async def drain(self) -> None:
+        """Wait for queued votes to be committed (on shutdown)."""
+        if self._writer is not None:
+            await asyncio.gather(self._writer, return_exceptions=True)
+
+
+def _is_settled(message_ts: str) -> bool:
+    """A reaction can race the recording of a brand-new idea post; only older messages
+    may be remembered as "not an idea"."""
+    try:
+        return time.time() - float(message_ts) > SETTLED_MESSAGE_SECONDS
+    except ValueError:
+        return True

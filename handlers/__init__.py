@@ -1,0 +1,20 @@
+"""Slack listeners, one module per surface, all registered from `register`."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.runtime import Runtime
+from handlers import actions, commands, events, views
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    """Each listener closes over the runtime: no per-request middleware is needed for it.
+
+    Bolt tries listeners in the order they were registered, building its arguments for every
+    matcher it asks; events come first because reactions outnumber everything else.
+    """
+    events.register(app, runtime)
+    commands.register(app, runtime)
+    actions.register(app, runtime)
+    views.register(app, runtime)

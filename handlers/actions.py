@@ -1,0 +1,135 @@
+"""Button clicks."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.views import View
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import experiment_rules as rules
+from bot.runtime import Runtime
+from bot.slack import experiment_blocks
+from bot.slack.blocks import START_EXPERIMENT_ACTION
+from bot.time import today
+from storage import experiments as experiment_store
+
+log = logging.getLogger(__name__)
+
+DEFAULT_EXPERIMENT_DAYS = 14
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    async def on_start(ack: AsyncAck, body: dict, client: AsyncWebClient) -> None:
+        await ack()
+        value = (body.get("actions") or [{}])[0].get("value") or ""
+        await open_experiment_form(
+            runtime, client, body, idea_id=int(value) if value.isdigit() else None
+        )
+
+    async def on_update(
+        ack: AsyncAck, body: dict, client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
+        await manage_experiment(runtime, ack, body, client, respond, experiment_blocks.update_form)
+
+    async def on_conclude(
+        ack: AsyncAck, body: dict, client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
+        await manage_experiment(
+            runtime, ack, body, client, respond, experiment_blocks.learning_form
+        )
+
+    async def on_snooze(ack: AsyncAck, body: dict, respond: AsyncRespond) -> None:
+        await ack()
+        await snooze_prompt(runtime, body, respond)
+
+    app.action(re.compile(rf"^{experiment_blocks.SNOOZE_ACTION}_\d+$"))(on_snooze)
+    app.action(START_EXPERIMENT_ACTION)(on_start)
+    app.action(experiment_blocks.UPDATE_ACTION)(on_update)
+    app.action(experiment_blocks.CONCLUDE_ACTION)(on_conclude)
+
+
+async def open_experiment_form(
+    runtime: Runtime, client: AsyncWebClient, body: dict, *, idea_id: int | None
+) -> bool:
+    """Open the experiment form right away, while the trigger is fresh."""
+    user_id = (body.get("user") or {}).get("id") or body.get("user_id") or ""
+    form = experiment_blocks.experiment_form(
+        owner_id=user_id,
+        ends_on=today(runtime.settings.tz) + timedelta(days=DEFAULT_EXPERIMENT_DAYS),
+        idea_id=idea_id,
+    )
+    return await _open(client, body["trigger_id"], form)
+
+
+async def manage_experiment(
+    runtime: Runtime,
+    ack: AsyncAck,
+    body: dict,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    form_for: Callable[[int], View],
+) -> None:
+    """ "Add update" and "Conclude": the owner or an admin gets the form, anyone else a polite
+    private explanation."""
+    await ack()
+    parsed = experiment_blocks.parse_button_value(
+        (body.get("actions") or [{}])[0].get("value") or ""
+    )
+    if parsed is None:
+        return
+    experiment_id, owner_id = parsed
+    user_id = (body.get("user") or {}).get("id") or ""
+    if not rules.can_manage(user_id, owner_id, runtime.settings.admin_user_ids):
+        await respond(
+            text=rules.refusal(experiment_id, owner_id),
+            response_type="ephemeral",
+            replace_original=False,
+        )
+        return
+    if not await _open(client, body["trigger_id"], form_for(experiment_id)):
+        await respond(
+            text=":warning: Slack didn't let me open the form just now. Please click again.",
+            response_type="ephemeral",
+            replace_original=False,
+        )
+
+
+async def snooze_prompt(runtime: Runtime, body: dict, respond: AsyncRespond) -> None:
+    """ "Snooze" on a learning prompt: ask again after the chosen number of days."""
+    value = (body.get("actions") or [{}])[0].get("value") or ""
+    button, _, days_text = value.rpartition(":")
+    parsed = experiment_blocks.parse_button_value(button)
+    if parsed is None or not days_text.isdigit():
+        return
+    experiment_id, owner_id = parsed
+    user_id = (body.get("user") or {}).get("id") or ""
+    if not rules.can_manage(user_id, owner_id, runtime.settings.admin_user_ids):
+        await respond(
+            text=rules.refusal(experiment_id, owner_id),
+            response_type="ephemeral",
+            replace_original=False,
+        )
+        return
+    until = datetime.now(UTC) + timedelta(days=int(days_text))
+    async with runtime.db.session() as session:
+        await experiment_store.snooze(session=session, experiment_id=experiment_id, until=until)
+    await respond(
+        text=f":zzz: Snoozed. I'll ask about experiment #{experiment_id} again after "
+        f"{until.astimezone(runtime.settings.tz):%A %-d %B}.",
+        replace_original=True,
+    )
+
+
+async def _open(client: AsyncWebClient, trigger_id: str, form: View) -> bool:
+    try:
+        await client.views_open(trigger_id=trigger_id, view=form)
+        return True
+    except SlackApiError as error:
+        log.warning("views.open failed: %s", error.response.get("error"))
+        return False

@@ -1,0 +1,156 @@
+"""`/idea` and its subcommands."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.views import View
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import capture, experiment_rules, publishing, replies
+from bot.leaderboard import parse_period
+from bot.runtime import Runtime
+from bot.slack import blocks
+from bot.slack.text import escape
+from handlers.actions import open_experiment_form
+from storage import votes
+
+log = logging.getLogger(__name__)
+
+COMMAND = "/idea"
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    async def on_idea_command(
+        ack: AsyncAck, command: dict, client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
+        await idea_command(runtime, ack=ack, command=command, client=client, respond=respond)
+
+    app.command(COMMAND)(on_idea_command)
+
+
+async def idea_command(
+    runtime: Runtime,
+    *,
+    ack: AsyncAck,
+    command: dict,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+) -> None:
+    settings = runtime.settings
+    parsed = capture.parse_command(command.get("text") or "")
+    user_id = command["user_id"]
+
+    if parsed.action is capture.Action.HELP:
+        await ack(
+            **blocks.help_message(
+                ideas_channel=settings.ideas_channel,
+                vote_emojis=settings.vote_emojis,
+                unknown=parsed.unknown,
+            )
+        )
+    elif parsed.action is capture.Action.FORM:
+        await ack()
+        await _open_form(client, command, respond)
+    elif parsed.action is capture.Action.TOP:
+        await _top(ack, respond, runtime, parsed.text)
+    elif parsed.action is capture.Action.MINE:
+        await ack()
+        async with runtime.db.session() as session:
+            rows, total = await votes.ideas_of(session=session, author_id=user_id)
+        entries = [(i.id or 0, i.text, i.permalink, n, i.status) for i, n in rows]
+        await respond(**blocks.my_ideas_message(entries, total=total))
+    elif parsed.action is capture.Action.EXPERIMENT:
+        idea_id = experiment_rules.parse_idea_ref(parsed.text)
+        if parsed.text.strip() and idea_id is None:
+            await ack(
+                text=f"`{escape(parsed.text.strip())}` is not an idea number. Use "
+                "`/idea experiment 12` to test idea #12, or `/idea experiment` alone."
+            )
+            return
+        await ack()
+        if not await open_experiment_form(runtime, client, command, idea_id=idea_id):
+            await respond(
+                text=":warning: Slack didn't let me open the experiment form just now. "
+                "Please try `/idea experiment` again."
+            )
+    elif parsed.action is capture.Action.RETRY:
+        await ack(text=":hourglass: Posting your saved ideas again…")
+        outcomes = await publishing.post_again(runtime, author_id=user_id)
+        await respond(text=replies.retry_summary(outcomes))
+    else:
+        problem = capture.quick_idea_problem(parsed.text)
+        if problem is not None:
+            await _hand_back(ack, client, command, respond, problem=problem, text=parsed.text)
+            return
+        await ack()
+        try:
+            outcome = await publishing.capture_idea(
+                runtime, author_id=user_id, draft=capture.IdeaDraft(text=parsed.text)
+            )
+        except publishing.NotSaved:
+            await respond(
+                **blocks.handed_back(
+                    problem=replies.NOT_SAVED, text=parsed.text, next_step=replies.TRY_AGAIN
+                )
+            )
+            return
+        await respond(text=replies.outcome_text(outcome))
+
+
+async def _top(ack: AsyncAck, respond: AsyncRespond, runtime: Runtime, text: str) -> None:
+    period = parse_period(text, now=datetime.now(UTC), tz=runtime.settings.tz)
+    if period is None:
+        await ack(
+            text=f"I can show `/idea top month` (this month) or `/idea top all`, not "
+            f"`{escape(text.strip())}`."
+        )
+        return
+    await ack()
+    async with runtime.db.session() as session:
+        rows = await votes.leaderboard(session=session, since=period.since)
+    entries = [(idea.id or 0, idea.text, idea.permalink, count) for idea, count in rows]
+    other = "all" if period.name == "month" else "month"
+    await respond(**blocks.leaderboard_message(entries, label=period.label, other_period=other))
+
+
+async def _hand_back(
+    ack: AsyncAck,
+    client: AsyncWebClient,
+    command: dict,
+    respond: AsyncRespond,
+    *,
+    problem: str,
+    text: str,
+) -> None:
+    """Too long for a quick idea: give the text back, and offer the form with it inside."""
+    fits_form = len(text) <= capture.DETAILS_LIMIT
+    next_step = (
+        "I've opened the form with your text in it: add a one-line summary there."
+        if fits_form
+        else "Shorten it and send it again, or type `/idea` alone for the form."
+    )
+    await ack(**blocks.handed_back(problem=problem, text=text, next_step=next_step))
+    if fits_form:
+        form = blocks.idea_form(
+            capture.IdeaDraft(text="", details=text),
+            notice=f":pencil2: {problem} Your text is in the details below: "
+            "add a one-line summary and the problem it solves.",
+        )
+        await _open_form(client, command, respond, form=form)
+
+
+async def _open_form(
+    client: AsyncWebClient, command: dict, respond: AsyncRespond, *, form: View | None = None
+) -> None:
+    try:
+        await client.views_open(trigger_id=command["trigger_id"], view=form or blocks.idea_form())
+    except SlackApiError as error:
+        log.warning("views.open failed: %s", error.response.get("error"))
+        await respond(
+            text=":warning: Slack didn't let me open the idea form just now. Try `/idea` again, "
+            "or share your idea in one go with `/idea <your idea>`."
+        )

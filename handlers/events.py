@@ -1,0 +1,35 @@
+"""Events Lightbulb subscribes to. Each has a listener, because Bolt answers 404 to an
+unhandled event and Slack disables apps whose events fail too often."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.runtime import Runtime
+from bot.votes import Reaction
+
+log = logging.getLogger(__name__)
+
+REACTION_EVENTS = re.compile(r"^reaction_(added|removed)$")
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    async def on_reaction(event: dict) -> None:
+        await reaction_changed(runtime, event)
+
+    app.event(REACTION_EVENTS)(on_reaction)
+    app.event("app_home_opened")(app_home_opened)
+
+
+async def reaction_changed(runtime: Runtime, event: dict) -> None:
+    """Bolt has already acknowledged the event; judging and recording the vote follows."""
+    reaction = Reaction.from_event(event)
+    verdict = await runtime.votes.handle(reaction)
+    log.debug("%s %s by %s: %s", event.get("type"), reaction.reaction, reaction.voter_id, verdict)
+
+
+async def app_home_opened() -> None:
+    """The Home tab arrives with its own feature; until then the event is acknowledged only."""

@@ -1,0 +1,209 @@
+"""Modal submissions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import capture, experiments, publishing, replies
+from bot import experiment_rules as rules
+from bot.runtime import Runtime
+from bot.slack import blocks, experiment_blocks
+from bot.time import today
+from storage import experiments as experiment_store
+from storage import ideas
+from storage.models import Experiment
+
+log = logging.getLogger(__name__)
+
+
+Submission = Callable[..., Awaitable[None]]
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    def submitted(handle: Submission) -> Submission:
+        async def on_submit(ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient) -> None:
+            await handle(runtime, ack=ack, body=body, view=view, client=client)
+
+        return on_submit
+
+    app.view(blocks.IDEA_FORM_CALLBACK)(submitted(idea_form_submitted))
+    app.view(experiment_blocks.EXPERIMENT_FORM)(submitted(experiment_form_submitted))
+    app.view(experiment_blocks.UPDATE_FORM)(submitted(update_form_submitted))
+    app.view(experiment_blocks.LEARNING_FORM)(submitted(learning_form_submitted))
+
+
+async def idea_form_submitted(
+    runtime: Runtime, *, ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient
+) -> None:
+    draft = blocks.form_values(view.get("state") or {})
+    problems = capture.form_problems(draft)
+    if problems:
+        await ack(response_action="errors", errors=problems)
+        return
+    await ack()
+    user_id = body["user"]["id"]
+    try:
+        outcome = await publishing.capture_idea(
+            runtime, author_id=user_id, draft=capture.clean(draft)
+        )
+        reply = {"text": replies.outcome_text(outcome)}
+    except publishing.NotSaved:
+        typed = "\n\n".join(part for part in (draft.text, draft.problem, draft.details) if part)
+        reply = blocks.handed_back(
+            problem=replies.NOT_SAVED, text=typed, next_step=replies.TRY_AGAIN
+        )
+    await _tell(client, user_id, reply)
+
+
+async def experiment_form_submitted(
+    runtime: Runtime, *, ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient
+) -> None:
+    draft = experiment_blocks.experiment_form_values(view.get("state") or {})
+    problems = rules.experiment_problems(draft, today=today(runtime.settings.tz))
+    idea = None
+    idea_id = rules.parse_idea_ref(draft.idea_ref)
+    if idea_id is not None and not problems:
+        async with runtime.db.session() as session:
+            idea = await ideas.get_idea(session=session, idea_id=idea_id)
+        if idea is None:
+            problems[rules.F_IDEA] = f"There is no idea #{idea_id}. Leave it empty, or fix it."
+    if problems:
+        await ack(response_action="errors", errors=problems)
+        return
+    await ack()
+    user_id = body["user"]["id"]
+    experiment, posted = await experiments.start(
+        runtime, started_by=user_id, draft=draft, idea=idea
+    )
+    if posted.ok:
+        link = f"<{posted.permalink}|See it>" if posted.permalink else ""
+        text = (
+            f":test_tube: Experiment #{experiment.id} is shared in "
+            f"<#{runtime.settings.experiments_channel}>. {link}"
+        )
+    else:
+        text = (
+            f":warning: Experiment #{experiment.id} is saved, but Slack didn't accept its card "
+            f"(`{posted.error}`). Check that Lightbulb is in "
+            f"<#{runtime.settings.experiments_channel}> (`/invite @Lightbulb`)."
+        )
+    await _tell(client, user_id, {"text": text})
+
+
+async def _managed_experiment(
+    runtime: Runtime, ack: AsyncAck, body: dict, view: dict, field: str
+) -> Experiment | None:
+    """The experiment a form is about, if the person may still manage it; otherwise the form
+    shows why, next to `field`."""
+    experiment_id = experiment_blocks.form_experiment_id(view)
+    experiment = None
+    if experiment_id is not None:
+        async with runtime.db.session() as session:
+            experiment = await experiment_store.get_experiment(
+                session=session, experiment_id=experiment_id
+            )
+    user_id = body["user"]["id"]
+    if experiment is None:
+        problem = "This experiment no longer exists."
+    elif not rules.can_manage(user_id, experiment.owner_id, runtime.settings.admin_user_ids):
+        problem = rules.refusal(experiment.id or 0, experiment.owner_id)
+    elif experiment.status != experiment_store.RUNNING:
+        problem = f"Experiment #{experiment.id} is already concluded."
+    else:
+        return experiment
+    await ack(response_action="errors", errors={field: problem})
+    return None
+
+
+async def update_form_submitted(
+    runtime: Runtime, *, ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient
+) -> None:
+    text = experiment_blocks.text_value(view.get("state") or {}, rules.F_UPDATE)
+    problem = rules.text_problem(text, limit=rules.UPDATE_LIMIT, what="the update")
+    if problem:
+        await ack(response_action="errors", errors={rules.F_UPDATE: problem})
+        return
+    experiment = await _managed_experiment(runtime, ack, body, view, rules.F_UPDATE)
+    if experiment is None:
+        return
+    await ack()
+    user_id = body["user"]["id"]
+    posted = await experiments.post_update(
+        runtime, experiment=experiment, author_id=user_id, text=text.strip()
+    )
+    if not posted.ok:
+        await _tell(
+            client,
+            user_id,
+            blocks.handed_back(
+                problem=f"Slack didn't accept your update (`{posted.error}`); it is saved.",
+                text=text,
+                next_step="You can post it again from the card's “Add update” button.",
+            ),
+        )
+
+
+async def learning_form_submitted(
+    runtime: Runtime, *, ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient
+) -> None:
+    state = view.get("state") or {}
+    outcome = experiment_blocks.selected_option(state, rules.F_OUTCOME)
+    learned = experiment_blocks.text_value(state, rules.F_LEARNED)
+    next_step = experiment_blocks.text_value(state, rules.F_NEXT)
+    problems = {
+        block: problem
+        for block, problem in (
+            (
+                rules.F_OUTCOME,
+                None if outcome in rules.OUTCOMES else "Choose how the experiment turned out.",
+            ),
+            (
+                rules.F_LEARNED,
+                rules.text_problem(learned, limit=rules.LEARNED_LIMIT, what="what you learned"),
+            ),
+            (
+                rules.F_NEXT,
+                rules.text_problem(next_step, limit=rules.NEXT_STEP_LIMIT, what="the next step"),
+            ),
+        )
+        if problem
+    }
+    if problems:
+        await ack(response_action="errors", errors=problems)
+        return
+    experiment = await _managed_experiment(runtime, ack, body, view, rules.F_LEARNED)
+    if experiment is None:
+        return
+    await ack()
+    user_id = body["user"]["id"]
+    learning, posted = await experiments.conclude(
+        runtime,
+        experiment=experiment,
+        author_id=user_id,
+        outcome=outcome,
+        learned=learned,
+        next_step=next_step,
+    )
+    if learning is None:
+        text = f"Experiment #{experiment.id} was concluded a moment ago by someone else."
+    elif posted.ok:
+        link = f" <{posted.permalink}|See it>." if posted.permalink else ""
+        text = f":bulb: Thank you: your learning from experiment #{experiment.id} is shared.{link}"
+    else:
+        text = (
+            f":warning: Your learning is saved, but Slack didn't accept its card "
+            f"(`{posted.error}`)."
+        )
+    await _tell(client, user_id, {"text": text})
+
+
+async def _tell(client: AsyncWebClient, user_id: str, message: dict) -> None:
+    try:
+        await client.chat_postMessage(channel=user_id, **message)
+    except SlackApiError as error:
+        log.warning("could not send %s a message: %s", user_id, error)

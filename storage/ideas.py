@@ -1,0 +1,142 @@
+"""Service functions for ideas. They know nothing of Slack: callers pass plain values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from storage.models import Idea, utcnow
+from storage.votes import vote_counts
+
+# A post claim older than this belongs to a worker that died mid-post; it may be taken over.
+STALE_POST_CLAIM = timedelta(minutes=2)
+
+
+async def create_idea(
+    *,
+    session: AsyncSession,
+    author_id: str,
+    text: str,
+    problem: str | None = None,
+    details: str | None = None,
+) -> Idea:
+    """Store an idea before anything is posted, so a Slack failure cannot lose it."""
+    idea = Idea(author_id=author_id, text=text, problem=problem or None, details=details or None)
+    session.add(idea)
+    await session.flush()
+    return idea
+
+
+async def get_idea(*, session: AsyncSession, idea_id: int) -> Idea | None:
+    return await session.get(Idea, idea_id)
+
+
+async def claim_post(*, session: AsyncSession, idea_id: int, now: datetime | None = None) -> bool:
+    """Claim the right to post an unposted idea. Exactly one concurrent caller gets True.
+
+    A claim left by a worker that died mid-post goes stale after `STALE_POST_CLAIM`
+    and can then be claimed again.
+    """
+    now = now or utcnow()
+    claimed = await session.execute(
+        sa.update(Idea)
+        .where(
+            col(Idea.id) == idea_id,
+            col(Idea.message_ts).is_(None),
+            sa.or_(
+                col(Idea.post_claimed_at).is_(None),
+                col(Idea.post_claimed_at) < now - STALE_POST_CLAIM,
+            ),
+        )
+        .values(post_claimed_at=now)
+        .returning(col(Idea.id))
+    )
+    return claimed.scalar_one_or_none() is not None
+
+
+async def record_post(
+    *, session: AsyncSession, idea_id: int, channel_id: str, message_ts: str
+) -> None:
+    """Remember where the idea was posted; from now on it is never posted again."""
+    await session.execute(
+        sa.update(Idea)
+        .where(col(Idea.id) == idea_id)
+        .values(
+            channel_id=channel_id,
+            message_ts=message_ts,
+            posted_at=utcnow(),
+            post_claimed_at=None,
+            post_error=None,
+        )
+    )
+
+
+async def record_permalink(*, session: AsyncSession, idea_id: int, permalink: str) -> None:
+    await session.execute(
+        sa.update(Idea).where(col(Idea.id) == idea_id).values(permalink=permalink)
+    )
+
+
+async def record_post_failure(*, session: AsyncSession, idea_id: int, error: str) -> None:
+    """Release the claim and keep the reason, so the post can be retried later."""
+    await session.execute(
+        sa.update(Idea)
+        .where(col(Idea.id) == idea_id, col(Idea.message_ts).is_(None))
+        .values(post_claimed_at=None, post_error=error[:200])
+    )
+
+
+async def unposted_ideas(*, session: AsyncSession, author_id: str | None = None) -> list[Idea]:
+    """Ideas stored but not (yet) in Slack, oldest first; one author's when given."""
+    query = select(Idea).where(col(Idea.message_ts).is_(None)).order_by(col(Idea.id))
+    if author_id is not None:
+        query = query.where(Idea.author_id == author_id)
+    return list((await session.execute(query)).scalars())
+
+
+@dataclass(frozen=True)
+class IdeaRow:
+    """One idea as exported."""
+
+    id: int
+    text: str
+    problem: str | None
+    details: str | None
+    author_id: str
+    votes: int
+    status: str
+    created_at: datetime
+    permalink: str | None
+    channel_id: str | None
+    message_ts: str | None
+
+
+async def export_rows(*, session: AsyncSession) -> list[IdeaRow]:
+    """Every idea, oldest first, with its vote count."""
+    ideas = list((await session.execute(select(Idea).order_by(col(Idea.id)))).scalars())
+    counts = await vote_counts(session=session, idea_ids=[idea.id for idea in ideas if idea.id])
+    return [
+        IdeaRow(
+            id=idea.id or 0,
+            text=idea.text,
+            problem=idea.problem,
+            details=idea.details,
+            author_id=idea.author_id,
+            votes=counts.get(idea.id or 0, 0),
+            status=idea.status,
+            created_at=as_utc(idea.created_at),
+            permalink=idea.permalink,
+            channel_id=idea.channel_id,
+            message_ts=idea.message_ts,
+        )
+        for idea in ideas
+    ]
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything Lightbulb stores is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

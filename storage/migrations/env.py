@@ -1,0 +1,22 @@
+"""Alembic environment. Lightbulb runs migrations from code (`storage.migrate`), which
+hands over an open connection so that sync Alembic runs inside the async engine."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+connection = context.config.attributes.get("connection")
+if connection is None:
+    raise SystemExit("Run migrations with `python -m bot migrate`.")
+
+context.configure(
+    connection=connection,
+    target_metadata=SQLModel.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+    transaction_per_migration=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,155 @@
+"""Every table Lightbulb stores, in one place."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Idea(SQLModel, table=True):
+    """An idea as captured. `channel_id`/`message_ts` are set once its post is in Slack;
+    `post_claimed_at` marks a post in progress so that two workers never post it twice."""
+
+    __tablename__ = "ideas"
+    __table_args__ = (sa.UniqueConstraint("channel_id", "message_ts", name="uq_ideas_post"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(sa_type=sa.Text)
+    problem: str | None = Field(default=None, sa_type=sa.Text)
+    details: str | None = Field(default=None, sa_type=sa.Text)
+    author_id: str = Field(max_length=32, index=True)
+    status: str = Field(default="new", max_length=32, index=True)
+    channel_id: str | None = Field(default=None, max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
+    permalink: str | None = Field(default=None, sa_type=sa.Text)
+    post_claimed_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    post_error: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    posted_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class VoteReaction(SQLModel, table=True):
+    """One vote emoji from one person on one idea. A person's vote exists while at least one
+    of their rows for the idea is active, so two vote emojis still make one vote.
+
+    `event_ts` is Slack's timestamp of the latest event applied to the row: an older event
+    (a late retry) never overwrites a newer one, and a redelivered one changes nothing.
+    """
+
+    __tablename__ = "vote_reactions"
+    __table_args__ = (
+        sa.UniqueConstraint("idea_id", "voter_id", "emoji", name="uq_vote_reactions"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    idea_id: int = Field(
+        sa_column=sa.Column(
+            # The unique index (idea_id, voter_id, emoji) already serves look-ups by idea.
+            sa.Integer,
+            sa.ForeignKey("ideas.id", ondelete="CASCADE"),
+            nullable=False,
+        )
+    )
+    voter_id: str = Field(max_length=32)
+    emoji: str = Field(max_length=100)
+    active: bool = Field(default=True)
+    event_ts: str = Field(max_length=32)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+
+
+class Experiment(SQLModel, table=True):
+    """A hypothesis put to the test, shared with the whole company."""
+
+    __tablename__ = "experiments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    idea_id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("ideas.id", ondelete="SET NULL"), nullable=True, index=True
+        ),
+    )
+    hypothesis: str = Field(sa_type=sa.Text)
+    metric: str = Field(sa_type=sa.Text)
+    owner_id: str = Field(max_length=32, index=True)
+    started_by: str = Field(max_length=32)
+    ends_on: date = Field(sa_type=sa.Date)
+    status: str = Field(default="running", max_length=32, index=True)
+    channel_id: str | None = Field(default=None, max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
+    permalink: str | None = Field(default=None, sa_type=sa.Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    concluded_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    snoozed_until: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class ExperimentUpdate(SQLModel, table=True):
+    """Progress posted by the owner, threaded under the experiment card."""
+
+    __tablename__ = "experiment_updates"
+
+    id: int | None = Field(default=None, primary_key=True)
+    experiment_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer,
+            sa.ForeignKey("experiments.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    author_id: str = Field(max_length=32)
+    text: str = Field(sa_type=sa.Text)
+    message_ts: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+
+
+class Learning(SQLModel, table=True):
+    """What a concluded experiment taught us, whatever its outcome. One per experiment."""
+
+    __tablename__ = "learnings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    experiment_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer,
+            sa.ForeignKey("experiments.id", ondelete="CASCADE"),
+            nullable=False,
+            unique=True,
+        )
+    )
+    outcome: str = Field(max_length=32)
+    learned: str = Field(sa_type=sa.Text)
+    next_step: str = Field(sa_type=sa.Text)
+    author_id: str = Field(max_length=32)
+    channel_id: str | None = Field(default=None, max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
+    permalink: str | None = Field(default=None, sa_type=sa.Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+
+
+class LearningPrompt(SQLModel, table=True):
+    """One DM asking an owner for their learning. The row is claimed before the DM is sent,
+    so two replicas or two runs of the job never send the same prompt twice."""
+
+    __tablename__ = "learning_prompts"
+    __table_args__ = (
+        sa.UniqueConstraint("experiment_id", "slot", name="uq_learning_prompts_slot"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    experiment_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("experiments.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    slot: str = Field(max_length=64)
+    claimed_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    sent_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    message_ts: str | None = Field(default=None, max_length=32)

@@ -1,0 +1,287 @@
+"""Drive the real Lightbulb app the way Slack does: signed HTTP requests to its endpoint,
+with its real Web API client talking to the project's fake Slack server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass, field
+from itertools import count
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+from slack_sdk.signature import SignatureVerifier
+from sqlmodel import select
+
+from bot.app import build_app
+from bot.http_server import EVENTS_PATH, bound_port, build_web_app, start_http
+from bot.runtime import Runtime
+from bot.serve import finish_pending_tasks
+from bot.settings import Settings, load_settings
+from storage import votes
+from storage.database import Database
+from storage.models import Idea
+from tests.fake_slack import FakeSlack
+
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-token"
+IDEAS_CHANNEL = "C0IDEAS01"
+LAB_CHANNEL = "C0EXPER01"
+ADMIN = "U0ADMIN01"
+TEAM_ID = "T0001"
+
+
+def settings_for_tests(database_url: str, api_url: str, **overrides: str) -> Settings:
+    env = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": api_url,
+        "DATABASE_URL": database_url,
+        "IDEAS_CHANNEL": IDEAS_CHANNEL,
+        **overrides,
+    }
+    return load_settings(env, require_signing_secret=True)
+
+
+@dataclass
+class Reply:
+    status: int
+    text: str
+    headers: dict[str, str]
+
+    def json(self) -> Any:
+        return json.loads(self.text) if self.text else None
+
+
+@dataclass
+class Harness:
+    fake: FakeSlack
+    runtime: Runtime
+    base_url: str
+    http: aiohttp.ClientSession
+    _ids: count = field(default_factory=lambda: count(1))
+
+    @property
+    def db(self) -> Database:
+        return self.runtime.db
+
+    async def post(
+        self,
+        body: str,
+        *,
+        content_type: str,
+        sign: bool = True,
+        timestamp: int | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
+        """POST a raw body to the Slack endpoint, signed as Slack signs it."""
+        ts = str(int(time.time()) if timestamp is None else timestamp)
+        all_headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts}
+        if sign:
+            all_headers["X-Slack-Signature"] = SignatureVerifier(SIGNING_SECRET).generate_signature(
+                timestamp=ts, body=body
+            )
+        all_headers.update(headers or {})
+        async with self.http.post(
+            self.base_url + EVENTS_PATH, data=body.encode(), headers=all_headers
+        ) as response:
+            return Reply(response.status, await response.text(), dict(response.headers))
+
+    async def command(
+        self, text: str, *, user: str = "U0ALICE01", trigger_id: str | None = None
+    ) -> Reply:
+        """A slash command as Slack sends it: a signed form post."""
+        form = {
+            "token": "legacy",
+            "team_id": TEAM_ID,
+            "team_domain": "acme",
+            "channel_id": "C0RANDOM1",
+            "channel_name": "random",
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": "/idea",
+            "text": text,
+            "api_app_id": "A0LIGHT01",
+            "response_url": self.fake.response_url("cmd"),
+            "trigger_id": trigger_id or f"trigger-{next(self._ids)}",
+        }
+        return await self.post(urlencode(form), content_type="application/x-www-form-urlencoded")
+
+    async def interact(self, payload: dict) -> Reply:
+        """An interactivity payload (`payload=<json>`), as Slack sends it."""
+        body = urlencode({"payload": json.dumps(payload)})
+        return await self.post(body, content_type="application/x-www-form-urlencoded")
+
+    async def event(
+        self, event: dict, *, event_id: str | None = None, retry_num: int | None = None
+    ) -> Reply:
+        envelope = {
+            "token": "legacy",
+            "team_id": TEAM_ID,
+            "api_app_id": "A0LIGHT01",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{next(self._ids):08d}",
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": TEAM_ID, "user_id": "UBOT0001", "is_bot": True}],
+        }
+        headers = {}
+        if retry_num is not None:
+            headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
+        return await self.post(
+            json.dumps(envelope), content_type="application/json", headers=headers
+        )
+
+    async def share_idea(self, text: str, *, author: str = "U0AUTHOR1") -> Idea:
+        """Capture an idea through `/idea` and wait until it is posted."""
+        posted_before = len(self.fake.calls_to("chat.postMessage"))
+        await self.command(text, user=author)
+        await self.fake.wait_for("chat.postMessage", count=posted_before + 1)
+        for _ in range(200):
+            async with self.db.session() as session:
+                idea = (
+                    await session.execute(select(Idea).where(Idea.text == text))
+                ).scalar_one_or_none()
+            if idea is not None and idea.message_ts is not None and idea.permalink:
+                return idea
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"idea {text!r} was never recorded as posted")
+
+    def add_people(self, *user_ids: str, is_bot: bool = False) -> None:
+        for user_id in user_ids:
+            self.fake.add_user(user_id, name=f"person-{user_id.lower()}", is_bot=is_bot)
+
+    async def react(
+        self,
+        idea: Idea,
+        user: str,
+        reaction: str = "+1",
+        *,
+        added: bool = True,
+        event_ts: str | None = None,
+        event_id: str | None = None,
+        retry_num: int | None = None,
+        item_type: str = "message",
+        message_ts: str | None = None,
+    ) -> Reply:
+        """A `reaction_added`/`reaction_removed` event on the idea's post, as Slack sends it."""
+        item = {"type": item_type, "channel": idea.channel_id, "ts": message_ts or idea.message_ts}
+        if item_type == "file":
+            item = {"type": "file", "file": "F0FILE001"}
+        event = {
+            "type": "reaction_added" if added else "reaction_removed",
+            "user": user,
+            "reaction": reaction,
+            "item_user": "UBOT0001",
+            "item": item,
+            "event_ts": event_ts or self.next_event_ts(),
+        }
+        return await self.event(event, event_id=event_id, retry_num=retry_num)
+
+    def next_event_ts(self) -> str:
+        return f"{time.time():.6f}"[:-3] + f"{next(self._ids) % 1000:03d}"
+
+    async def wait_judged(self, count: int, timeout: float = 10.0) -> None:
+        """Wait until the bot has finished judging `count` reactions in all."""
+        deadline = time.monotonic() + timeout
+        while sum(self.runtime.votes.verdicts.values()) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"only {dict(self.runtime.votes.verdicts)} of {count} reactions judged"
+                )
+            await asyncio.sleep(0.01)
+
+    async def votes_on(self, idea: Idea) -> int:
+        async with self.db.session() as session:
+            return await votes.vote_count(session=session, idea_id=idea.id or 0)
+
+    async def submit_form(self, values: dict[str, str | None], *, user: str = "U0ALICE01") -> Reply:
+        """Submit the idea form with the given field values (block id → text)."""
+        return await self.submit_view(
+            "idea_form",
+            {
+                block: {"type": "plain_text_input", "value": value}
+                for block, value in values.items()
+            },
+            user=user,
+        )
+
+    async def submit_view(
+        self,
+        callback_id: str,
+        elements: dict[str, dict],
+        *,
+        user: str = "U0ALICE01",
+        private_metadata: str = "",
+    ) -> Reply:
+        """A `view_submission` with each block's element state as Slack sends it
+        (`{"type": "datepicker", "selected_date": "2026-12-01"}` and so on)."""
+        payload = {
+            "type": "view_submission",
+            "team": {"id": TEAM_ID, "domain": "acme"},
+            "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
+            "api_app_id": "A0LIGHT01",
+            "trigger_id": f"trigger-{next(self._ids)}",
+            "view": {
+                "id": "V0FORM001",
+                "team_id": TEAM_ID,
+                "type": "modal",
+                "callback_id": callback_id,
+                "private_metadata": private_metadata,
+                "state": {
+                    "values": {block: {"value": element} for block, element in elements.items()}
+                },
+                "hash": "1.abc",
+            },
+        }
+        return await self.interact(payload)
+
+    async def click(
+        self, action_id: str, value: str, *, user: str, channel: str = IDEAS_CHANNEL
+    ) -> tuple[Reply, str]:
+        """A button click (`block_actions`); returns the reply and the click's trigger_id."""
+        trigger_id = f"trigger-click-{next(self._ids)}"
+        payload = {
+            "type": "block_actions",
+            "team": {"id": TEAM_ID, "domain": "acme"},
+            "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
+            "api_app_id": "A0LIGHT01",
+            "trigger_id": trigger_id,
+            "response_url": self.fake.response_url("click"),
+            "container": {"type": "message", "channel_id": channel, "is_ephemeral": False},
+            "channel": {"id": channel},
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": "actions",
+                    "value": value,
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+        }
+        return await self.interact(payload), trigger_id
+
+
+async def start_harness(database_url: str, **setting_overrides: str) -> tuple[Harness, Any]:
+    """Start fake Slack and the real app over HTTP; returns the harness and a closer."""
+    fake = FakeSlack(bot_token=BOT_TOKEN, team_id=TEAM_ID)
+    await fake.start()
+    settings = settings_for_tests(database_url, fake.api_url, **setting_overrides)
+    runtime = Runtime.build(settings)
+    runner = await start_http(
+        build_web_app(build_app(runtime), runtime.db), host="127.0.0.1", port=0
+    )
+    http = aiohttp.ClientSession()
+    harness = Harness(fake, runtime, f"http://127.0.0.1:{bound_port(runner)}", http)
+
+    async def close() -> None:
+        await http.close()
+        await runner.cleanup()
+        await finish_pending_tasks()
+        await runtime.close()
+        await fake.stop()
+
+    return harness, close

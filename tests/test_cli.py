@@ -1,0 +1,253 @@
+"""The command line as an operator uses it: real processes, real exit codes."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import signal
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import aiohttp
+from slack_sdk.signature import SignatureVerifier
+
+from tests.fake_slack import FakeSlack
+from tests.harness import BOT_TOKEN, IDEAS_CHANNEL, SIGNING_SECRET
+from tests.processes import free_port, run_cli, start_bot, stop_bot
+
+
+async def test_missing_setting_is_one_line_and_exit_code_2(tmp_path: Path) -> None:
+    code, out, err = await run_cli(tmp_path, "serve")
+
+    assert code == 2
+    assert err.strip().count("\n") == 0 and "Traceback" not in err
+    assert "SLACK_BOT_TOKEN" in err and ".env" in err
+
+
+async def test_settings_come_from_the_dotenv_file(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-from-dotenv\n")
+
+    code, _, err = await run_cli(tmp_path, "serve")
+
+    assert code == 2 and "IDEAS_CHANNEL" in err
+
+
+async def test_serve_refuses_an_unmigrated_database_and_says_to_migrate(tmp_path: Path) -> None:
+    code, _, err = await run_cli(
+        tmp_path,
+        "serve",
+        "--mode",
+        "http",
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        IDEAS_CHANNEL=IDEAS_CHANNEL,
+        SLACK_API_URL="http://127.0.0.1:1/api/",
+    )
+
+    assert code == 2 and "Traceback" not in err
+    assert "python -m bot migrate" in err
+
+
+async def test_migrate_twice_is_safe(tmp_path: Path) -> None:
+    first = await run_cli(tmp_path, "migrate")
+    second = await run_cli(tmp_path, "migrate")
+
+    assert first[0] == second[0] == 0
+    assert "Migrated" in first[1] and "up to date" in second[1]
+    assert (tmp_path / "lightbulb.db").exists()
+
+
+async def wait_until_healthy(http: aiohttp.ClientSession, url: str, process) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert process.returncode is None, "the bot exited during start-up"
+        try:
+            async with http.get(url + "/healthz") as response:
+                if response.status == 200:
+                    return
+        except aiohttp.ClientError:
+            pass
+        await asyncio.sleep(0.1)
+    raise AssertionError("the bot never became healthy")
+
+
+async def test_a_new_user_captures_an_idea_and_exports_it(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    fake = FakeSlack(bot_token=BOT_TOKEN)
+    await fake.start()
+    port = free_port()
+    process = await start_bot(
+        tmp_path,
+        "serve",
+        "--mode",
+        "http",
+        "--port",
+        str(port),
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake.api_url,
+        IDEAS_CHANNEL=IDEAS_CHANNEL,
+        DATABASE_URL=migrated_url,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as http:
+            await wait_until_healthy(http, base, process)
+            body = urlencode(
+                {
+                    "command": "/idea",
+                    "text": "Demo day every quarter, =SUM(A1) safe",
+                    "user_id": "U0DANA001",
+                    "team_id": "T0001",
+                    "channel_id": "C0RANDOM1",
+                    "response_url": fake.response_url(),
+                    "trigger_id": "t-1",
+                }
+            )
+            ts = str(int(time.time()))
+            signature = SignatureVerifier(SIGNING_SECRET).generate_signature(
+                timestamp=ts, body=body
+            )
+            headers = {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Slack-Request-Timestamp": ts,
+                "X-Slack-Signature": signature,
+            }
+            async with http.post(base + "/slack/events", data=body, headers=headers) as response:
+                assert response.status == 200
+            [confirmation] = await fake.wait_for_responses(timeout=10)
+            assert "is posted in" in confirmation["text"]
+    finally:
+        log = await stop_bot(process)
+        await fake.stop()
+
+    assert process.returncode == 0, log
+    assert "Lightbulb stopped" in log
+
+    code, out, _ = await run_cli(tmp_path, "export", "--format", "csv", DATABASE_URL=migrated_url)
+    assert code == 0
+    [row] = list(csv.DictReader(io.StringIO(out)))
+    assert row["text"] == "Demo day every quarter, =SUM(A1) safe"
+    assert row["author_id"] == "U0DANA001" and row["votes"] == "0" and row["status"] == "new"
+    assert row["permalink"].startswith("https://") and row["created_at"]
+
+    code, out, _ = await run_cli(tmp_path, "export", "--format", "json", DATABASE_URL=migrated_url)
+    [record] = json.loads(out)
+    assert record["permalink"] == row["permalink"] and record["channel_id"] == IDEAS_CHANNEL
+
+
+async def test_csv_export_keeps_formulas_inert(tmp_path: Path, migrated_url: str) -> None:
+    from storage import ideas
+    from storage.database import Database
+
+    db = Database(migrated_url)
+    async with db.session() as session:
+        await ideas.create_idea(session=session, author_id="U0EVE0001", text="=HYPERLINK(evil)")
+    await db.dispose()
+
+    code, out, _ = await run_cli(tmp_path, "export", DATABASE_URL=migrated_url)
+
+    assert code == 0
+    [row] = list(csv.DictReader(io.StringIO(out)))
+    assert row["text"] == "'=HYPERLINK(evil)"
+
+
+async def test_sigterm_mid_burst_keeps_every_acknowledged_vote(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    from sqlalchemy import text
+
+    from storage.database import Database
+
+    fake = FakeSlack(bot_token=BOT_TOKEN)
+    await fake.start()
+    voters = [f"U0BURST{n:03d}" for n in range(120)]
+    for voter in voters:
+        fake.add_user(voter)
+    port = free_port()
+    process = await start_bot(
+        tmp_path, "serve", "--mode", "http", "--port", str(port),
+        SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake.api_url, IDEAS_CHANNEL=IDEAS_CHANNEL, DATABASE_URL=migrated_url,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as http:
+            await wait_until_healthy(http, base, process)
+            await post_signed(http, base, urlencode(idea_command("Burst then stop", fake)))
+            [post] = await fake.wait_for("chat.postMessage", timeout=10)
+            await fake.wait_for("chat.getPermalink", timeout=10)
+            statuses = await asyncio.gather(
+                *(
+                    post_signed(http, base, reaction(voter, post.args["channel"], post_ts(fake)))
+                    for voter in voters
+                )
+            )
+            assert set(statuses) == {200}
+            process.send_signal(signal.SIGTERM)
+    finally:
+        log = await stop_bot(process)
+        await fake.stop()
+
+    assert process.returncode == 0, log
+    db = Database(migrated_url)
+    async with db.session() as session:
+        count = await session.execute(
+            text("SELECT COUNT(DISTINCT voter_id) FROM vote_reactions WHERE active")
+        )
+        assert count.scalar_one() == len(voters)
+    await db.dispose()
+
+
+def post_ts(fake: FakeSlack) -> str:
+    return fake.calls_to("chat.getPermalink")[0].args["message_ts"]
+
+
+def idea_command(text: str, fake: FakeSlack) -> dict[str, str]:
+    return {
+        "command": "/idea",
+        "text": text,
+        "user_id": "U0AUTHOR1",
+        "team_id": "T0001",
+        "channel_id": "C0RANDOM1",
+        "response_url": fake.response_url(),
+        "trigger_id": "t-burst",
+    }
+
+
+def reaction(voter: str, channel: str, ts: str) -> str:
+    return json.dumps(
+        {
+            "type": "event_callback",
+            "team_id": "T0001",
+            "event_id": f"Ev{voter}",
+            "event": {
+                "type": "reaction_added",
+                "user": voter,
+                "reaction": "bulb",
+                "item_user": "UBOT0001",
+                "item": {"type": "message", "channel": channel, "ts": ts},
+                "event_ts": f"{time.time():.6f}",
+            },
+        }
+    )
+
+
+async def post_signed(http: aiohttp.ClientSession, base: str, body: str) -> int:
+    ts = str(int(time.time()))
+    content_type = (
+        "application/json" if body.startswith("{") else ("application/x-www-form-urlencoded")
+    )
+    headers = {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": SignatureVerifier(SIGNING_SECRET).generate_signature(
+            timestamp=ts, body=body
+        ),
+    }
+    async with http.post(base + "/slack/events", data=body, headers=headers) as response:
+        return response.status

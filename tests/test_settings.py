@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.settings import DEFAULT_DATABASE_URL, SettingsError, load_settings
+
+BASE = {"SLACK_BOT_TOKEN": "xoxb-123-456-abc", "IDEAS_CHANNEL": "C0IDEAS01"}
+
+
+def test_defaults_follow_the_configuration_table() -> None:
+    settings = load_settings(BASE)
+
+    assert settings.database_url == DEFAULT_DATABASE_URL == "sqlite:///./lightbulb.db"
+    assert settings.experiments_channel == settings.awards_channel == "C0IDEAS01"
+    assert settings.vote_emojis == ("+1", "bulb")
+    assert settings.timezone == "UTC" and settings.port == 3000
+    assert settings.admin_user_ids == frozenset()
+    assert not settings.socket_mode
+
+
+def test_lists_are_parsed_and_cleaned() -> None:
+    settings = load_settings(
+        BASE
+        | {
+            "VOTE_EMOJIS": " :+1: , bulb,,rocket ,bulb",
+            "ADMIN_USER_IDS": "U0ADMIN01, W0ADMIN02",
+            "SLACK_APP_TOKEN": "xapp-1-abc",
+            "EXPERIMENTS_CHANNEL": "C0EXPER01",
+        }
+    )
+
+    assert settings.vote_emojis == ("+1", "bulb", "rocket")
+    assert settings.admin_user_ids == {"U0ADMIN01", "W0ADMIN02"}
+    assert settings.socket_mode
+    assert settings.experiments_channel == "C0EXPER01" and settings.awards_channel == "C0IDEAS01"
+
+
+@pytest.mark.parametrize(
+    ("env", "names"),
+    [
+        ({}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "IDEAS_CHANNEL"),
+        (BASE | {"SLACK_BOT_TOKEN": "xoxb-your-bot-token"}, "placeholder"),
+        (BASE | {"SLACK_BOT_TOKEN": "xoxp-user-token"}, "xoxb-"),
+        (BASE | {"IDEAS_CHANNEL": "#ideas"}, "channel ID"),
+        (BASE | {"SLACK_APP_TOKEN": "xoxb-wrong"}, "xapp-"),
+        (BASE | {"ADMIN_USER_IDS": "alice"}, "ADMIN_USER_IDS"),
+        (BASE | {"TIMEZONE": "Mars/Olympus"}, "TIMEZONE"),
+        (BASE | {"PORT": "eighty"}, "PORT"),
+        (BASE | {"PORT": "70000"}, "PORT"),
+    ],
+)
+def test_bad_settings_name_the_problem_in_one_line(env: dict[str, str], names: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        load_settings(env)
+
+    message = str(raised.value)
+    assert names in message and "\n" not in message
+
+
+def test_signing_secret_is_required_only_in_http_mode() -> None:
+    socket_mode = BASE | {"SLACK_SIGNING_SECRET": "your-signing-secret"}
+    assert load_settings(socket_mode).slack_signing_secret == ""
+    with pytest.raises(SettingsError, match="SLACK_SIGNING_SECRET"):
+        load_settings(BASE, require_signing_secret=True)
+
+
+def test_database_only_commands_need_no_slack_settings() -> None:
+    settings = load_settings({"DATABASE_URL": "sqlite:///x.db"}, require_slack=False)
+
+    assert settings.database_url == "sqlite:///x.db"
