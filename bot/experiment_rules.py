@@ -78,5 +78,5 @@ def can_manage(user_id: str, owner_id: str, admins: frozenset[str]) -> bool:
 def refusal(experiment_id: int, owner_id: str) -> str:
     return (
         f"Only <@{owner_id}>, who owns experiment #{experiment_id}, or a Lightbulb admin can "
-        "post updates or conclude it. Reply in its thread to share your thoughts."
+        "post updates, conclude or cancel it. Reply in its thread to share your thoughts."
     )

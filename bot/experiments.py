@@ -163,3 +163,33 @@ async def _reply_in_thread(runtime: Runtime, idea: Idea, message: dict) -> None:
         )
     except SLACK_FAILURES as error:
         log.warning("could not reply in the thread of idea %s: %r", idea.id, error)
+
+
+async def cancel(runtime: Runtime, *, experiment_id: int, cancelled_by: str) -> Experiment | None:
+    """Cancel a running experiment, mark its card and tell the idea's thread. None when it had
+    already ended."""
+    async with runtime.db.session() as session:
+        experiment = await experiments.cancel(session=session, experiment_id=experiment_id)
+        idea = (
+            await ideas.get_idea(session=session, idea_id=experiment.idea_id)
+            if experiment is not None and experiment.idea_id
+            else None
+        )
+    if experiment is None:
+        return None
+    if experiment.message_ts:
+        try:
+            await runtime.client.chat_update(
+                channel=experiment.channel_id,
+                ts=experiment.message_ts,
+                **experiment_blocks.experiment_card(experiment, idea, cancelled_by=cancelled_by),
+            )
+        except SLACK_FAILURES as error:
+            log.warning("could not mark experiment %s cancelled: %r", experiment.id, error)
+    if idea is not None and idea.message_ts:
+        await _reply_in_thread(
+            runtime,
+            idea,
+            experiment_blocks.experiment_cancelled_reply(experiment, cancelled_by=cancelled_by),
+        )
+    return experiment

@@ -13,6 +13,7 @@ from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import experiment_rules as rules
+from bot import experiments
 from bot.runtime import Runtime
 from bot.slack import experiment_blocks
 from bot.slack.blocks import START_EXPERIMENT_ACTION
@@ -48,7 +49,12 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         await ack()
         await snooze_prompt(runtime, body, respond)
 
+    async def on_cancel(ack: AsyncAck, body: dict, respond: AsyncRespond) -> None:
+        await ack()
+        await cancel_experiment(runtime, body, respond)
+
     app.action(re.compile(rf"^{experiment_blocks.SNOOZE_ACTION}_\d+$"))(on_snooze)
+    app.action(experiment_blocks.CANCEL_ACTION)(on_cancel)
     app.action(START_EXPERIMENT_ACTION)(on_start)
     app.action(experiment_blocks.UPDATE_ACTION)(on_update)
     app.action(experiment_blocks.CONCLUDE_ACTION)(on_conclude)
@@ -124,6 +130,24 @@ async def snooze_prompt(runtime: Runtime, body: dict, respond: AsyncRespond) -> 
         f"{until.astimezone(runtime.settings.tz):%A %-d %B}.",
         replace_original=True,
     )
+
+
+async def cancel_experiment(runtime: Runtime, body: dict, respond: AsyncRespond) -> None:
+    """ "Cancel experiment" (after Slack's confirm dialog): the owner or an admin only."""
+    parsed = experiment_blocks.parse_button_value(
+        (body.get("actions") or [{}])[0].get("value") or ""
+    )
+    if parsed is None:
+        return
+    experiment_id, owner_id = parsed
+    user_id = (body.get("user") or {}).get("id") or ""
+    if not rules.can_manage(user_id, owner_id, runtime.settings.admin_user_ids):
+        text = rules.refusal(experiment_id, owner_id)
+    elif await experiments.cancel(runtime, experiment_id=experiment_id, cancelled_by=user_id):
+        text = f":white_check_mark: Experiment #{experiment_id} is cancelled. No more reminders."
+    else:
+        text = f"Experiment #{experiment_id} has already ended; nothing to cancel."
+    await respond(text=text, response_type="ephemeral", replace_original=False)
 
 
 async def _open(client: AsyncWebClient, trigger_id: str, form: View) -> bool:

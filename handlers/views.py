@@ -113,7 +113,7 @@ async def _managed_experiment(
     elif not rules.can_manage(user_id, experiment.owner_id, runtime.settings.admin_user_ids):
         problem = rules.refusal(experiment.id or 0, experiment.owner_id)
     elif experiment.status != experiment_store.RUNNING:
-        problem = f"Experiment #{experiment.id} is already concluded."
+        problem = f"Experiment #{experiment.id} is already {experiment.status}."
     else:
         return experiment
     await ack(response_action="errors", errors={field: problem})

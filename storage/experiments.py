@@ -20,8 +20,9 @@ from storage.models import (
 )
 from storage.votes import CLOSED_STATUSES
 
-RUNNING, CONCLUDED = "running", "concluded"
+RUNNING, CONCLUDED, CANCELLED = "running", "concluded", "cancelled"
 EXPERIMENTING = "experimenting"
+NEW = "new"
 
 
 async def create_experiment(
@@ -121,6 +122,37 @@ async def conclude(
     session.add(learning)
     await session.flush()
     return learning
+
+
+async def cancel(*, session: AsyncSession, experiment_id: int) -> Experiment | None:
+    """Cancel a running experiment: no learning is expected and no prompt is sent for it.
+    None when it was not running (already concluded or cancelled)."""
+    cancelled = await session.execute(
+        sa.update(Experiment)
+        .where(col(Experiment.id) == experiment_id, col(Experiment.status) == RUNNING)
+        .values(status=CANCELLED, concluded_at=utcnow())
+        .returning(col(Experiment.id))
+    )
+    if cancelled.scalar_one_or_none() is None:
+        return None
+    experiment = await session.get(Experiment, experiment_id, populate_existing=True)
+    if experiment is not None and experiment.idea_id is not None:
+        await _idea_no_longer_experimenting(session=session, idea_id=experiment.idea_id)
+    return experiment
+
+
+async def _idea_no_longer_experimenting(*, session: AsyncSession, idea_id: int) -> None:
+    """An idea whose last running experiment was cancelled goes back to "new"."""
+    still_tested = (
+        sa.select(Experiment.id)
+        .where(col(Experiment.idea_id) == idea_id, col(Experiment.status) == RUNNING)
+        .exists()
+    )
+    await session.execute(
+        sa.update(Idea)
+        .where(col(Idea.id) == idea_id, col(Idea.status) == EXPERIMENTING, ~still_tested)
+        .values(status=NEW)
+    )
 
 
 async def record_learning_post(

@@ -122,7 +122,11 @@ async def test_starting_posts_the_card_links_the_idea_and_marks_it_experimenting
     buttons = [
         e["action_id"] for b in card["blocks"] if b["type"] == "actions" for e in b["elements"]
     ]
-    assert buttons == [experiment_blocks.UPDATE_ACTION, experiment_blocks.CONCLUDE_ACTION]
+    assert buttons == [
+        experiment_blocks.UPDATE_ACTION,
+        experiment_blocks.CONCLUDE_ACTION,
+        experiment_blocks.CANCEL_ACTION,
+    ]
 
     def linked_in_idea_thread() -> bool:
         return any(
@@ -246,6 +250,47 @@ async def test_concluding_shares_the_learning_as_a_result_once(lab: Harness) -> 
     assert "already concluded" in again.json()["errors"]["learned"]
     async with lab.db.session() as session:
         assert (await store.get_experiment(session=session, experiment_id=1)).status == "concluded"
+
+
+async def test_the_owner_or_an_admin_can_cancel_and_the_idea_is_told(lab: Harness) -> None:
+    idea = await lab.share_idea("Shorter stand-ups")
+    experiment = await start_experiment(lab, idea)
+    value = experiment_blocks.button_value(experiment)
+    [cancel] = [
+        e
+        for b in card_of(lab, experiment)["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == experiment_blocks.CANCEL_ACTION
+    ]
+    assert cancel["confirm"]["style"] == "danger"
+    answered = len(lab.fake.responses)
+
+    await lab.click(experiment_blocks.CANCEL_ACTION, value, user="U0NOSY001", channel=LAB)
+    refusal = (await lab.fake.wait_for_responses(count=answered + 1))[-1]
+    assert f"<@{OWNER}>" in refusal["text"] and "cancel" in refusal["text"]
+
+    await lab.click(experiment_blocks.CANCEL_ACTION, value, user=ADMIN, channel=LAB)
+    done = (await lab.fake.wait_for_responses(count=answered + 2))[-1]
+    assert "is cancelled" in done["text"]
+    card = card_of(lab, experiment)
+    assert f"Cancelled by <@{ADMIN}>" in texts(card)
+    assert not [b for b in card["blocks"] if b["type"] == "actions"]
+
+    def cancelled_in_idea_thread() -> bool:
+        return any(
+            m.get("thread_ts") == idea.message_ts and "was cancelled" in m["text"]
+            for m in lab.fake.messages(IDEAS_CHANNEL)
+        )
+
+    await eventually(cancelled_in_idea_thread)
+    async with lab.db.session() as session:
+        assert (await store.get_experiment(session=session, experiment_id=1)).status == "cancelled"
+        assert (await session.get(Idea, idea.id, populate_existing=True)).status == "new"
+
+    await lab.click(experiment_blocks.CANCEL_ACTION, value, user=OWNER, channel=LAB)
+    again = (await lab.fake.wait_for_responses(count=answered + 3))[-1]
+    assert "already ended" in again["text"]
 
 
 async def test_the_learning_form_checks_every_field(lab: Harness) -> None:

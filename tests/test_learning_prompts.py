@@ -54,7 +54,11 @@ async def test_the_owner_is_asked_in_their_own_working_hours(lab: Harness) -> No
     buttons = [e for b in prompt["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert buttons[0]["action_id"] == experiment_blocks.CONCLUDE_ACTION
     assert buttons[0]["value"] == experiment_blocks.button_value(experiment)
-    assert [b["action_id"] for b in buttons[1:]] == ["experiment_snooze_3", "experiment_snooze_7"]
+    assert [b["action_id"] for b in buttons[1:]] == [
+        "experiment_snooze_3",
+        "experiment_snooze_7",
+        experiment_blocks.CANCEL_ACTION,
+    ]
     hypothesis = prompt["blocks"][0]["text"]["text"]
     assert "&lt;b&gt;weekly&lt;/b&gt;" in hypothesis
 
@@ -119,6 +123,19 @@ async def test_sharing_the_learning_stops_the_prompts(lab: Harness) -> None:
     report = await learning_prompts.run(lab.runtime, now=MONDAY_10_UTC)
 
     assert report.sent == 0 and prompts_to(lab) == []
+
+
+async def test_cancelling_from_the_prompt_stops_the_prompts(lab: Harness) -> None:
+    experiment = await ended_experiment(lab)
+    await learning_prompts.run(lab.runtime, now=MONDAY_10_UTC)
+
+    value = experiment_blocks.button_value(experiment)
+    await lab.click(experiment_blocks.CANCEL_ACTION, value, user=OWNER, channel="D0OWNER01")
+
+    [answer] = await lab.fake.wait_for_responses()
+    assert "is cancelled" in answer["text"]
+    report = await learning_prompts.run(lab.runtime, now=MONDAY_10_UTC + timedelta(days=7))
+    assert report.sent == 0 and len(prompts_to(lab)) == 1
 
 
 @pytest.mark.settings(WORKING_DAYS="mon-sun", WORKING_HOURS="00:00-23:59")

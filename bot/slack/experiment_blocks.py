@@ -9,6 +9,7 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    ConfirmObject,
     ContextBlock,
     DatePickerElement,
     HeaderBlock,
@@ -34,6 +35,7 @@ LEARNING_FORM = "learning_form"
 UPDATE_ACTION = "experiment_add_update"
 CONCLUDE_ACTION = "experiment_conclude"
 SNOOZE_ACTION = "experiment_snooze"
+CANCEL_ACTION = "experiment_cancel"
 SNOOZE_CHOICES = ((3, "Snooze 3 days"), (7, "Snooze 1 week"))
 
 OUTCOME_LABELS = {
@@ -177,10 +179,32 @@ def parse_button_value(value: str) -> tuple[int, str] | None:
     return (int(number), owner) if number.isdigit() and owner else None
 
 
+def _cancel_button(experiment: Experiment) -> ButtonElement:
+    return ButtonElement(
+        text="Cancel experiment",
+        action_id=CANCEL_ACTION,
+        value=button_value(experiment),
+        confirm=ConfirmObject(
+            title="Cancel this experiment?",
+            text=(
+                f"Experiment #{experiment.id} stops here: no learning is expected and no "
+                "reminders are sent. If it ran at all, sharing what you learned is better."
+            ),
+            confirm="Cancel it",
+            deny="Keep it",
+            style="danger",
+        ),
+    )
+
+
 def experiment_card(
-    experiment: Experiment, idea: Idea | None, *, learning: Learning | None = None
+    experiment: Experiment,
+    idea: Idea | None,
+    *,
+    learning: Learning | None = None,
+    cancelled_by: str | None = None,
 ) -> dict:
-    """The card in the experiments channel; its buttons go once the experiment concludes."""
+    """The card in the experiments channel; its buttons go once the experiment ends."""
     lines = [
         f"*Hypothesis*\n{escape(experiment.hypothesis)}",
         f"*Metric:* {escape(experiment.metric)}",
@@ -194,7 +218,9 @@ def experiment_card(
         HeaderBlock(text=PlainTextObject(text=f"🧪 Experiment #{experiment.id}")),
         *sections("\n".join(lines)),
     ]
-    if learning is None:
+    if cancelled_by is not None:
+        footer = f"Cancelled by <@{cancelled_by}>. No learning is expected."
+    elif learning is None:
         blocks.append(
             ActionsBlock(
                 elements=[
@@ -207,6 +233,7 @@ def experiment_card(
                         value=button_value(experiment),
                         style="primary",
                     ),
+                    _cancel_button(experiment),
                 ]
             )
         )
@@ -373,10 +400,20 @@ def learning_prompt(experiment: Experiment, *, reminder: bool) -> dict:
                     )
                     for days, label in SNOOZE_CHOICES
                 ),
+                _cancel_button(experiment),
             ]
         ),
     ]
     return {"text": opening, "blocks": to_dicts(blocks)}
+
+
+def experiment_cancelled_reply(experiment: Experiment, *, cancelled_by: str) -> dict:
+    link = (
+        f"<{experiment.permalink}|Experiment #{experiment.id}>"
+        if experiment.permalink
+        else f"Experiment #{experiment.id}"
+    )
+    return {"text": f"🧪 {link} was cancelled by <@{cancelled_by}>."}
 
 
 DIGEST_ITEMS_SHOWN = 10
