@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import DBAPIError
 
-from bot.settings import SettingsError, load_settings, read_environment
+from bot.settings import Settings, SettingsError, load_settings, read_environment
 
 EXIT_CONFIG = 2
 EXIT_UNAVAILABLE = 1
@@ -46,11 +46,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--days", type=int, default=30, help="how far back to look (default: 30)"
     )
 
-    job = commands.add_parser("job", help="run one scheduled job now")
-    job.add_argument("name", help="the job's name, e.g. learning-prompts")
+    commands.add_parser("jobs", help="list the scheduled jobs, their schedules and next runs")
 
-    export = commands.add_parser("export", help="print every idea to stdout")
+    job = commands.add_parser("job", help="run one scheduled job now")
+    job.add_argument("name", help="the job's name: monthly-awards, experiment-digest, …")
+    job.add_argument(
+        "--period",
+        help="the period to post: YYYY-MM for monthly-awards (default: last month), "
+        "YYYY-Www for experiment-digest (default: the latest due week)",
+    )
+
+    export = commands.add_parser("export", help="print every idea (or award) to stdout")
     export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument(
+        "--awards", action="store_true", help="the monthly awards as announced, not the ideas"
+    )
     return parser
 
 
@@ -70,11 +80,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "migrate":
             return asyncio.run(_migrate(env))
         if command == "export":
-            return asyncio.run(_export(env, args.format))
+            return asyncio.run(_export(env, args.format, awards=args.awards))
         if command == "reconcile":
             return asyncio.run(_reconcile(env, args.days))
         if command == "job":
-            return asyncio.run(_job(env, args.name))
+            return asyncio.run(_job(env, args.name, args.period))
+        if command == "jobs":
+            return asyncio.run(_jobs(env))
         return _serve(env, args)
     except SettingsError as error:
         print(error, file=sys.stderr)
@@ -160,46 +172,94 @@ async def _reconcile(env: dict[str, str], days: int) -> int:
     return 0
 
 
-async def _job(env: dict[str, str], name: str) -> int:
+async def _job(env: dict[str, str], name: str, period: str | None) -> int:
     from datetime import UTC, datetime
 
     from bot.runtime import Runtime
     from scheduler.jobs import JOBS, run_job
-    from storage import migrate
+    from scheduler.periods import PeriodError
 
     if name not in JOBS:
-        raise SettingsError(f"There is no job {name!r}; the jobs are: {', '.join(sorted(JOBS))}.")
+        raise SettingsError(f"There is no job {name!r}; the jobs are: {', '.join(JOBS)}.")
+    if period is not None and JOBS[name].period_of is None:
+        raise SettingsError(f"Job {name} has no periods; run it without --period.")
     settings = load_settings(env)
-    try:
-        await migrate.ensure_migrated(settings.database_url)
-    except migrate.SchemaNotReady as error:
-        print(error, file=sys.stderr)
-        return EXIT_CONFIG
+    await _ready(settings)
     runtime = Runtime.build(settings)
     try:
-        report = await run_job(name, runtime, now=datetime.now(UTC))
+        report = await run_job(name, runtime, now=datetime.now(UTC), period=period)
+    except PeriodError as error:
+        raise SettingsError(f"--period {error}") from None
     finally:
         await runtime.close()
     print(report.summary())
     return 0
 
 
-async def _export(env: dict[str, str], fmt: str) -> int:
-    from bot.export import write_csv, write_json
-    from storage import ideas, migrate
-    from storage.database import Database, DatabaseUrlError
+async def _jobs(env: dict[str, str]) -> int:
+    from datetime import UTC, datetime
 
-    settings = load_settings(env, require_slack=False)
+    from bot.runtime import Runtime
+    from scheduler.timetable import entries
+    from storage import job_runs
+
+    settings = load_settings(env)
+    await _ready(settings)
+    runtime = Runtime.build(settings)
+    now = datetime.now(UTC)
+    try:
+        rows = entries(runtime, now=now)
+        async with runtime.db.session() as session:
+            last = {row.name: await job_runs.latest(session=session, job=row.name) for row in rows}
+    finally:
+        await runtime.close()
+    for row in rows:
+        when = (
+            f"{row.next_run.astimezone(settings.tz):%a %Y-%m-%d %H:%M %Z}"
+            if row.next_run
+            else "never"
+        )
+        print(f"{row.name}\n  schedule: {row.schedule}\n  next run: {when}")
+        run = last.get(row.name)
+        if run is not None:
+            print(
+                f"  latest:   {run.period} {run.status}" + (f" ({run.error})" if run.error else "")
+            )
+    return 0
+
+
+async def _ready(settings: Settings) -> None:
+    """Refuse to run a job against a database that is not migrated."""
+    from storage import migrate
+    from storage.database import DatabaseUrlError
+
     try:
         await migrate.ensure_migrated(settings.database_url)
     except (migrate.SchemaNotReady, DatabaseUrlError) as error:
-        print(error, file=sys.stderr)
-        return EXIT_CONFIG
+        raise SettingsError(str(error)) from None
+
+
+async def _export(env: dict[str, str], fmt: str, *, awards: bool) -> int:
+    from bot import export
+    from storage import awards as award_store
+    from storage import ideas
+    from storage.database import Database
+
+    settings = load_settings(env, require_slack=False)
+    await _ready(settings)
     db = Database(settings.database_url)
     try:
         async with db.session() as session:
-            rows = await ideas.export_rows(session=session)
+            if awards:
+                records = export.award_records(await award_store.everything(session=session))
+                columns = export.AWARD_COLUMNS
+            else:
+                records = export.idea_records(await ideas.export_rows(session=session))
+                columns = export.IDEA_COLUMNS
     finally:
         await db.dispose()
-    (write_json if fmt == "json" else write_csv)(rows, sys.stdout)
+    if fmt == "json":
+        export.write_json(records, sys.stdout)
+    else:
+        export.write_csv(records, columns, sys.stdout)
     return 0

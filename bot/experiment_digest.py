@@ -1,4 +1,5 @@
-"""Job `experiment-digest`: the week in experiments, posted to the experiments channel."""
+"""Job `experiment-digest`: the week in experiments, posted once per week to the experiments
+channel."""
 
 from __future__ import annotations
 
@@ -8,52 +9,72 @@ from datetime import datetime, timedelta
 
 from bot.runtime import Runtime
 from bot.slack import experiment_blocks
-from bot.slack.posting import SLACK_FAILURES, error_code
 from bot.time import today
+from scheduler import periods
+from scheduler.delivery import Delivery, deliver
 from storage import experiments
 
 log = logging.getLogger(__name__)
 
+JOB = "experiment-digest"
 WEEK = timedelta(days=7)
 
 
 @dataclass
 class DigestReport:
+    delivery: Delivery
     started: int = 0
     running: int = 0
     concluded: int = 0
-    posted: bool = False
-    error: str | None = None
+
+    @property
+    def posted(self) -> bool:
+        return self.delivery.delivered
+
+    @property
+    def error(self) -> str | None:
+        return self.delivery.error
 
     def summary(self) -> str:
-        state = "posted" if self.posted else f"NOT posted ({self.error})"
-        return (
-            f"experiment-digest: {state}; started {self.started}, running {self.running}, "
-            f"concluded {self.concluded}."
+        counts = (
+            f"started {self.started}, running {self.running}, concluded {self.concluded}"
+            if self.delivery.outcome == "posted"
+            else ""
+        )
+        return f"{self.delivery.summary()}{'; ' + counts if counts else ''}."
+
+
+async def run(
+    runtime: Runtime, *, now: datetime, period: str | None = None, take_skipped: bool = True
+) -> DigestReport:
+    """Post the digest of the seven days up to `now`, once for its ISO week."""
+    period = period or periods.iso_week(now.astimezone(runtime.settings.tz))
+    periods.parse_week(period)
+    counts: dict[str, int] = {}
+
+    async def compose() -> dict:
+        start = now - WEEK
+        async with runtime.db.session() as session:
+            started = await experiments.started_between(session=session, start=start, end=now)
+            running = await experiments.running(session=session)
+            concluded = await experiments.concluded_between(session=session, start=start, end=now)
+        counts.update(started=len(started), running=len(running), concluded=len(concluded))
+        return experiment_blocks.digest(
+            started=started,
+            running=running,
+            concluded=concluded,
+            today=today(runtime.settings.tz, now=now),
         )
 
-
-async def run(runtime: Runtime, *, now: datetime) -> DigestReport:
-    """Post the digest for the seven days up to `now`; a refusal is reported, not raised."""
-    start = now - WEEK
-    async with runtime.db.session() as session:
-        started = await experiments.started_between(session=session, start=start, end=now)
-        running = await experiments.running(session=session)
-        concluded = await experiments.concluded_between(session=session, start=start, end=now)
-    report = DigestReport(len(started), len(running), len(concluded))
-    message = experiment_blocks.digest(
-        started=started,
-        running=running,
-        concluded=concluded,
-        today=today(runtime.settings.tz, now=now),
+    delivery = await deliver(
+        runtime,
+        job=JOB,
+        period=period,
+        channel=runtime.settings.experiments_channel,
+        compose=compose,
+        now=now,
+        take_skipped=take_skipped,
     )
-    try:
-        await runtime.client.chat_postMessage(
-            channel=runtime.settings.experiments_channel, **message, unfurl_links=False
-        )
-        report.posted = True
-    except SLACK_FAILURES as error:
-        report.error = error_code(error)
-        log.warning("the experiment digest was not posted: %s", report.error)
+    report = DigestReport(delivery, **counts)
     log.info(report.summary())
     return report

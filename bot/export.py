@@ -1,4 +1,4 @@
-"""`export`: every idea as CSV or JSON, for spreadsheets and reports."""
+"""`export`: every idea, or every award, as CSV or JSON, for spreadsheets and reports."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from dataclasses import asdict
 from typing import TextIO
 
 from storage.ideas import IdeaRow
+from storage.models import Award
 
-CSV_COLUMNS = (
+IDEA_COLUMNS = (
     "id",
     "text",
     "author_id",
@@ -23,7 +24,20 @@ CSV_COLUMNS = (
     "channel_id",
     "message_ts",
 )
-# Spreadsheets run cells starting with these as formulas; idea text must stay text.
+AWARD_COLUMNS = (
+    "period",
+    "category",
+    "rank",
+    "winner_id",
+    "title",
+    "votes",
+    "departments",
+    "idea_id",
+    "learning_id",
+    "permalink",
+    "created_at",
+)
+# Spreadsheets run cells starting with these as formulas; user text must stay text.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -33,16 +47,25 @@ def _cell(value: object) -> object:
     return value
 
 
-def write_csv(rows: Sequence[IdeaRow], out: TextIO) -> None:
+def idea_records(rows: Sequence[IdeaRow]) -> list[dict]:
+    return [asdict(row) | {"created_at": row.created_at.isoformat()} for row in rows]
+
+
+def award_records(awards: Sequence[Award]) -> list[dict]:
+    return [
+        {column: getattr(award, column) for column in AWARD_COLUMNS}
+        | {"created_at": award.created_at.isoformat()}
+        for award in awards
+    ]
+
+
+def write_csv(records: Sequence[dict], columns: Sequence[str], out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        record = asdict(row)
-        record["created_at"] = row.created_at.isoformat()
-        writer.writerow(_cell(record[column]) for column in CSV_COLUMNS)
+    writer.writerow(columns)
+    for record in records:
+        writer.writerow(_cell(record[column]) for column in columns)
 
 
-def write_json(rows: Sequence[IdeaRow], out: TextIO) -> None:
-    records = [asdict(row) | {"created_at": row.created_at.isoformat()} for row in rows]
+def write_json(records: Sequence[dict], out: TextIO) -> None:
     json.dump(records, out, ensure_ascii=False, indent=2)
     out.write("\n")

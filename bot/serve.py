@@ -6,6 +6,7 @@ import asyncio
 import gc
 import logging
 import signal
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -17,7 +18,8 @@ from bot.app import build_app
 from bot.http_server import build_web_app, start_http
 from bot.runtime import Runtime
 from bot.settings import Settings
-from scheduler import build_scheduler
+from scheduler.jobs import catch_up
+from scheduler.timetable import build_scheduler
 from storage import migrate
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,9 @@ async def serve(
         asyncio.create_task(publishing.post_again(runtime), name="post-unposted-ideas"),
         asyncio.create_task(_load_directory(runtime), name="load-user-directory"),
     }
+    if scheduler is not None:
+        # Periods missed while the bot was down are posted now, once.
+        chores.add(asyncio.create_task(catch_up(runtime, now=datetime.now(UTC)), name="catch-up"))
     try:
         if mode == "socket":
             await _run_socket_mode(bolt_app, settings, stop, scheduler)

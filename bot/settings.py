@@ -10,6 +10,7 @@ from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from apscheduler.triggers.cron import CronTrigger
 from dotenv import dotenv_values
 
 DEFAULT_DATABASE_URL = "sqlite:///./lightbulb.db"
@@ -21,6 +22,14 @@ PLACEHOLDER_MARKERS = ("your-", "xxxx", "changeme")
 
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{6,}$")
+
+
+# Crontab lines (minute hour day month day-of-week) in TIMEZONE.
+DEFAULT_SCHEDULES = {
+    "AWARDS_SCHEDULE": "0 10 1 * *",
+    "EXPERIMENT_DIGEST_SCHEDULE": "0 10 * * mon",
+    "LEARNING_PROMPTS_SCHEDULE": "0 * * * *",
+}
 
 
 class SettingsError(Exception):
@@ -46,6 +55,9 @@ class Settings:
     work_start: time = time(9, 0)
     work_end: time = time(17, 0)
     work_days: frozenset[int] = frozenset(range(5))  # Monday is 0
+    awards_schedule: str = DEFAULT_SCHEDULES["AWARDS_SCHEDULE"]
+    digest_schedule: str = DEFAULT_SCHEDULES["EXPERIMENT_DIGEST_SCHEDULE"]
+    prompts_schedule: str = DEFAULT_SCHEDULES["LEARNING_PROMPTS_SCHEDULE"]
 
     @property
     def tz(self) -> ZoneInfo:
@@ -153,6 +165,11 @@ def load_settings(
     work_start, work_end = _working_hours(get("WORKING_HOURS", "09:00-17:00"))
     work_days = _working_days(get("WORKING_DAYS", "mon-fri"))
 
+    schedules = {
+        name: _schedule(name, get(name, default), timezone)
+        for name, default in DEFAULT_SCHEDULES.items()
+    }
+
     return Settings(
         slack_bot_token=bot_token,
         slack_signing_secret=signing_secret,
@@ -169,6 +186,9 @@ def load_settings(
         work_start=work_start,
         work_end=work_end,
         work_days=work_days,
+        awards_schedule=schedules["AWARDS_SCHEDULE"],
+        digest_schedule=schedules["EXPERIMENT_DIGEST_SCHEDULE"],
+        prompts_schedule=schedules["LEARNING_PROMPTS_SCHEDULE"],
     )
 
 
@@ -200,6 +220,25 @@ def _working_days(text: str) -> frozenset[int]:
         start, end = DAYS.index(first), DAYS.index(last or first)
         days.update((start + offset) % 7 for offset in range((end - start) % 7 + 1))
     return frozenset(days)
+
+
+def _schedule(name: str, text: str, timezone: str) -> str:
+    """A five-field crontab line. Days of the week must be names: APScheduler counts them
+    from Monday = 0, not from Sunday as cron does, and a number would silently shift a day."""
+    fields = text.split()
+    if len(fields) == 5 and any(ch.isdigit() for ch in fields[4]):
+        raise SettingsError(
+            f"Setting {name}={text!r}: write the day of the week as a name (mon, tue, … or "
+            "mon-fri), not a number."
+        )
+    try:
+        CronTrigger.from_crontab(text, timezone=ZoneInfo(timezone))
+    except ValueError:
+        raise SettingsError(
+            f"Setting {name}={text!r} must be a crontab line: minute hour day month weekday, "
+            "e.g. '0 10 1 * *' for the 1st of each month at 10:00."
+        ) from None
+    return " ".join(fields)
 
 
 def _channel_id(name: str, value: str) -> str:

@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import capture, experiment_rules, publishing, replies
+from bot import award_rules, capture, experiment_rules, publishing, replies
 from bot.leaderboard import parse_period
 from bot.runtime import Runtime
 from bot.slack import blocks
@@ -44,7 +44,9 @@ async def idea_command(
     parsed = capture.parse_command(command.get("text") or "")
     user_id = command["user_id"]
 
-    if parsed.action is capture.Action.HELP:
+    if parsed.action is capture.Action.HELP and parsed.text.lower() == "awards":
+        await ack(**blocks.private_note(award_rules.RULES_TEXT))
+    elif parsed.action is capture.Action.HELP:
         await ack(
             **blocks.help_message(
                 ideas_channel=settings.ideas_channel,

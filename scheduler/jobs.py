@@ -1,27 +1,131 @@
-"""Every job Lightbulb runs on a schedule, by stable name, runnable now with
-`python -m bot job NAME`."""
+"""Every job Lightbulb runs on a timetable, by stable name.
+
+Periodic posts (awards, digest) are claimed once per period in the database; the learning
+prompts claim each DM. So any job may run at any time, from any replica, as often as it
+likes: a run that finds its work done does nothing.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot import experiment_digest, learning_prompts
+from apscheduler.triggers.cron import CronTrigger
+
+from bot import awards, experiment_digest, learning_prompts
 from bot.runtime import Runtime
+from bot.settings import Settings
+from scheduler import periods
+from storage import job_runs
+
+log = logging.getLogger(__name__)
 
 
 class Report(Protocol):
     def summary(self) -> str: ...
 
 
-Job = Callable[..., Awaitable[Report]]
+@dataclass(frozen=True)
+class Job:
+    name: str
+    setting: str
+    schedule: Callable[[Settings], str]
+    run: Callable[..., Awaitable[Report]]
+    # For posts made once per period: the period a fire time stands for, and how far back
+    # a missed fire time is still caught up. None for jobs that are not periodic.
+    period_of: Callable[[datetime], str] | None = None
+    catch_up_within: timedelta = timedelta(0)
+
+    def trigger(self, settings: Settings) -> CronTrigger:
+        return CronTrigger.from_crontab(self.schedule(settings), timezone=settings.tz)
+
 
 JOBS: dict[str, Job] = {
-    "learning-prompts": learning_prompts.run,
-    "experiment-digest": experiment_digest.run,
+    job.name: job
+    for job in (
+        Job(
+            name=awards.JOB,
+            setting="AWARDS_SCHEDULE",
+            schedule=lambda s: s.awards_schedule,
+            run=awards.run,
+            period_of=periods.previous_month,
+            catch_up_within=timedelta(days=62),
+        ),
+        Job(
+            name=experiment_digest.JOB,
+            setting="EXPERIMENT_DIGEST_SCHEDULE",
+            schedule=lambda s: s.digest_schedule,
+            run=experiment_digest.run,
+            period_of=periods.iso_week,
+            catch_up_within=timedelta(days=15),
+        ),
+        Job(
+            name="learning-prompts",
+            setting="LEARNING_PROMPTS_SCHEDULE",
+            schedule=lambda s: s.prompts_schedule,
+            run=learning_prompts.run,
+        ),
+    )
 }
 
 
-async def run_job(name: str, runtime: Runtime, *, now: datetime) -> Report:
-    return await JOBS[name](runtime, now=now)
+async def run_job(
+    name: str, runtime: Runtime, *, now: datetime, period: str | None = None
+) -> Report:
+    """Run one job now, as `lightbulb job NAME [--period P]` does. A periodic job without a
+    period posts the latest period that is due (even one skipped at first start)."""
+    job = JOBS[name]
+    if job.period_of is None:
+        return await job.run(runtime, now=now)
+    if period is None:
+        fire = periods.latest_fire_time(
+            job.trigger(runtime.settings), now=now, lookback=job.catch_up_within
+        )
+        moment = fire or now
+        period = job.period_of(moment.astimezone(runtime.settings.tz))
+        return await job.run(runtime, now=moment, period=period)
+    return await job.run(runtime, now=now, period=period)
+
+
+async def run_due(job: Job, runtime: Runtime, *, now: datetime) -> Report | None:
+    """What the timetable calls: post the latest due period of a periodic job unless it is
+    posted; retry it if it failed; take it over if it is stuck. The first time a job is seen,
+    the period already due is marked skipped: it ended before Lightbulb ran here."""
+    if job.period_of is None:
+        return await job.run(runtime, now=now)
+    fire = periods.latest_fire_time(
+        job.trigger(runtime.settings), now=now, lookback=job.catch_up_within
+    )
+    if fire is None:
+        return None
+    period = job.period_of(fire.astimezone(runtime.settings.tz))
+    async with runtime.db.session() as session:
+        existing = await job_runs.get(session=session, job=job.name, period=period)
+        if existing is None and not await job_runs.has_history(session=session, job=job.name):
+            if await job_runs.mark_skipped(session=session, job=job.name, period=period, now=now):
+                log.info(
+                    "%s: first run here; %s ended before it, so it is skipped", job.name, period
+                )
+            return None
+    if existing is not None and existing.status == job_runs.SKIPPED:
+        return None
+    return await job.run(runtime, now=fire, period=period, take_skipped=False)
+
+
+async def catch_up(runtime: Runtime, *, now: datetime) -> list[Report]:
+    """Every periodic job's latest due period: posted if missed, retried if it failed."""
+    reports = []
+    for job in JOBS.values():
+        if job.period_of is None:
+            continue
+        try:
+            report = await run_due(job, runtime, now=now)
+        except Exception:
+            log.exception("catching up %s failed; the next sweep tries again", job.name)
+            continue
+        if report is not None:
+            reports.append(report)
+    return reports

@@ -153,3 +153,60 @@ class LearningPrompt(SQLModel, table=True):
     claimed_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     sent_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     message_ts: str | None = Field(default=None, max_length=32)
+
+
+class JobRun(SQLModel, table=True):
+    """One period of a scheduled post, e.g. (`monthly-awards`, `2026-10`).
+
+    The unique (job, period) row is the claim: only the process that inserts it, or that
+    takes over a failed or stuck one, posts. `payload` is the message as first composed, so a
+    retry posts exactly that, however the data changed since.
+    """
+
+    __tablename__ = "job_runs"
+    __table_args__ = (sa.UniqueConstraint("job", "period", name="uq_job_runs_period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    job: str = Field(max_length=64)
+    period: str = Field(max_length=32)
+    status: str = Field(max_length=16)
+    claimed_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    claimed_by: str = Field(default="", max_length=128)
+    attempts: int = Field(default=1)
+    payload: str | None = Field(default=None, sa_type=sa.Text)
+    channel_id: str | None = Field(default=None, max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
+    posted_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    error: str | None = Field(default=None, max_length=200)
+
+
+class Award(SQLModel, table=True):
+    """A monthly award as announced: the winner (rank 1) and runner-ups, with the counts
+    that decided them, kept so that later votes never rewrite history."""
+
+    __tablename__ = "awards"
+    __table_args__ = (sa.UniqueConstraint("period", "category", "rank", name="uq_awards_rank"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    period: str = Field(max_length=16, index=True)
+    category: str = Field(max_length=40)
+    rank: int
+    idea_id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("ideas.id", ondelete="SET NULL"), nullable=True
+        ),
+    )
+    learning_id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("learnings.id", ondelete="SET NULL"), nullable=True
+        ),
+    )
+    winner_id: str = Field(max_length=32)
+    title: str = Field(sa_type=sa.Text)
+    permalink: str | None = Field(default=None, sa_type=sa.Text)
+    votes: int = Field(default=0)
+    departments: int | None = Field(default=None)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    congratulated_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))

@@ -87,7 +87,7 @@ class FakeSlack:
         self._faults: dict[str, deque[_Fault]] = defaultdict(deque)
         self._outages: dict[str, int] = {}
         self._delays: dict[str, float] = {}
-        self._ts = count(1)
+        self._last_ts = 0.0
         self._ids = count(1)
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
@@ -326,7 +326,9 @@ class FakeSlack:
         }
 
     def _next_ts(self) -> str:
-        return f"{1700000000 + next(self._ts)}.{next(self._ids):06d}"
+        """Like Slack's: the time of posting, unique and increasing within the fake."""
+        self._last_ts = max(time.time(), self._last_ts + 0.000001)
+        return f"{self._last_ts:.6f}"
 
     def _conversation(self, channel: str) -> str:
         if not channel:
@@ -354,6 +356,13 @@ class FakeSlack:
         }
         if args.get("thread_ts"):
             message["thread_ts"] = str(args["thread_ts"])
+        metadata = args.get("metadata")
+        if isinstance(metadata, str):
+            metadata = json.loads(metadata)
+        if metadata:
+            if not isinstance(metadata, dict) or not metadata.get("event_type"):
+                raise _SlackError("invalid_metadata_format")
+            message["metadata"] = metadata
         self._messages[channel][ts] = message
         return {"channel": channel, "ts": ts, "message": message}
 
@@ -464,6 +473,33 @@ class FakeSlack:
                 "name": f"channel-{channel.lower()}",
                 "is_member": channel not in self.not_in_channels,
             }
+        }
+
+    def _m_conversations_history(self, args: dict) -> dict:
+        """Top-level messages, newest first; metadata only when asked for, as Slack does."""
+        channel = self._conversation(str(args.get("channel") or ""))
+        oldest = float(args.get("oldest") or 0)
+        with_metadata = str(args.get("include_all_metadata") or "").lower() in ("1", "true")
+        limit = int(args.get("limit") or 100)
+        start = int(args.get("cursor") or 0)
+        found = sorted(
+            (
+                m
+                for m in self._messages.get(channel, {}).values()
+                if "thread_ts" not in m and float(m["ts"]) > oldest
+            ),
+            key=lambda m: float(m["ts"]),
+            reverse=True,
+        )
+        page = [
+            m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
+            for m in found[start : start + limit]
+        ]
+        more = start + limit < len(found)
+        return {
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
         }
 
     def _m_reactions_get(self, args: dict) -> dict:

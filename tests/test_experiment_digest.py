@@ -120,3 +120,9 @@ async def test_a_digest_slack_refuses_is_reported_not_lost_silently(lab: Harness
 
     assert not report.posted and report.error == "not_in_channel"
     assert "NOT posted (not_in_channel)" in report.summary()
+
+    retried = await experiment_digest.run(lab.runtime, now=NOW + timedelta(minutes=10))
+    again = await experiment_digest.run(lab.runtime, now=NOW + timedelta(minutes=20))
+
+    assert retried.posted and again.delivery.outcome == "already posted"
+    assert len(lab.fake.calls_to("chat.postMessage")) == 2  # the refused one, then one post

@@ -18,7 +18,16 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 MANIFEST_PATH = PROJECT_ROOT / "manifest.yml"
 SCHEMA_PATH = PROJECT_ROOT.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
 
-REQUIRED_BOT_SCOPES = {"commands", "chat:write", "reactions:read", "users:read", "im:write"}
+REQUIRED_BOT_SCOPES = {
+    "commands",
+    "chat:write",
+    "reactions:read",
+    "users:read",
+    "im:write",
+    # conversations.history: finding a scheduled post after a crash, so it is not repeated
+    "channels:history",
+    "groups:history",
+}
 # Everything Lightbulb may ask for: the required scopes plus conversations.info for the
 # ideas channel (public and private). Anything else is a stray scope and fails the test.
 ALLOWED_BOT_SCOPES = REQUIRED_BOT_SCOPES | {"channels:read", "groups:read"}

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
-from bot.settings import DEFAULT_DATABASE_URL, SettingsError, load_settings
+from bot.settings import DEFAULT_DATABASE_URL, DEFAULT_SCHEDULES, SettingsError, load_settings
 
 BASE = {"SLACK_BOT_TOKEN": "xoxb-123-456-abc", "IDEAS_CHANNEL": "C0IDEAS01"}
 
@@ -69,3 +72,17 @@ def test_database_only_commands_need_no_slack_settings() -> None:
     settings = load_settings({"DATABASE_URL": "sqlite:///x.db"}, require_slack=False)
 
     assert settings.database_url == "sqlite:///x.db"
+
+
+def test_every_setting_is_in_env_example_and_the_readme() -> None:
+    """A setting nobody can find is a setting nobody can use."""
+    root = Path(__file__).resolve().parents[1]
+    source = (root / "bot" / "settings.py").read_text()
+    names = set(re.findall(r"\b(?:get|required|secret)\(\s*\"([A-Z_]+)\"", source))
+    names |= set(DEFAULT_SCHEDULES)
+    example = (root / ".env.example").read_text()
+    readme = (root / "README.md").read_text()
+
+    assert {"SLACK_BOT_TOKEN", "WORKING_DAYS", "AWARDS_SCHEDULE"} <= names
+    assert [n for n in sorted(names) if f"\n{n}=" not in example] == []
+    assert [n for n in sorted(names) if f"| `{n}` |" not in readme] == []

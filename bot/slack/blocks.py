@@ -241,6 +241,8 @@ def help_message(*, ideas_channel: str, vote_emojis: Sequence[str], unknown: str
         "hypothesis, a metric and an end date; the owner posts updates and, at the end, "
         "the learning.\n"
         "• `/idea retry`: post again any of your ideas that Slack could not post earlier.\n"
+        "• Every month the best idea, the idea that brought most departments together and the "
+        "most useful learning win an award: `/idea help awards` says how they are chosen.\n"
         "• `/idea help`: this message."
     )
     blocks = [*sections(body), DividerBlock()]
@@ -248,6 +250,15 @@ def help_message(*, ideas_channel: str, vote_emojis: Sequence[str], unknown: str
         ContextBlock(elements=[MarkdownTextObject(text="Only you can see this message.")])
     )
     return {"text": body, "blocks": [block.to_dict() for block in blocks]}
+
+
+def private_note(mrkdwn: str) -> dict:
+    """A reply only the person who asked can see."""
+    blocks = [
+        *sections(mrkdwn),
+        ContextBlock(elements=[MarkdownTextObject(text="Only you can see this message.")]),
+    ]
+    return {"text": mrkdwn, "blocks": to_dicts(blocks)}
 
 
 def _idea_link(idea_id: int, text: str, permalink: str | None) -> str:

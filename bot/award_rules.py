@@ -1,0 +1,91 @@
+"""How monthly award winners are chosen, as plain functions. `/idea help awards` publishes
+these rules in words (`RULES_TEXT`); keep the two in step."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+IDEA_OF_THE_MONTH = "idea-of-the-month"
+CROSS_FUNCTIONAL_SPARK = "cross-functional-spark"
+LEARNING_OF_THE_MONTH = "learning-of-the-month"
+CATEGORIES = (IDEA_OF_THE_MONTH, CROSS_FUNCTIONAL_SPARK, LEARNING_OF_THE_MONTH)
+PLACES = 3  # the winner and two runner-ups
+SPARK_MIN_DEPARTMENTS = 2
+
+RULES_TEXT = (
+    "*How the monthly awards are chosen* (posted on the 1st for the month before):\n"
+    "• *Idea of the month*: the idea posted that month with the most votes. A tie goes to "
+    "the idea whose voters come from more departments, then to the one that reached its "
+    "count first.\n"
+    "• *Cross-functional spark*: another idea whose voters span the most departments (at "
+    f"least {SPARK_MIN_DEPARTMENTS}), then most votes, then first to get there.\n"
+    "• *Learning of the month*: the learning shared that month with the most vote reactions "
+    "on its card; a hypothesis that did not hold can win. A tie goes to the one shared first.\n"
+    "• Nobody wins the same award two months running, unless nobody else took part.\n"
+    "• A department is the job title on a person's Slack profile; where nobody has one, the "
+    "department steps are skipped.\n"
+    "• The results are saved when they are announced: later votes don't change them."
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An idea or learning in the running, with what decides its place."""
+
+    key: int
+    author_id: str
+    title: str
+    permalink: str | None
+    votes: int
+    departments: int | None
+    reached_at: datetime
+
+
+def department(title: str) -> str | None:
+    cleaned = " ".join(title.split()).casefold()
+    return cleaned or None
+
+
+def departments_of(people: Iterable[str], titles: Mapping[str, str]) -> int | None:
+    """Distinct departments among `people`; None when none of them has one."""
+    found = {d for person in people if (d := department(titles.get(person, ""))) is not None}
+    return len(found) or None
+
+
+def rank_ideas(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """Most votes; then more departments among the voters; then first to reach the count."""
+    return sorted(
+        (c for c in candidates if c.votes > 0),
+        key=lambda c: (-c.votes, -(c.departments or 0), c.reached_at, c.key),
+    )
+
+
+def rank_sparks(candidates: Sequence[Candidate], *, excluding: int | None) -> list[Candidate]:
+    """Most departments (at least two); then most votes; then first to get there."""
+    return sorted(
+        (
+            c
+            for c in candidates
+            if c.key != excluding and (c.departments or 0) >= SPARK_MIN_DEPARTMENTS
+        ),
+        key=lambda c: (-(c.departments or 0), -c.votes, c.reached_at, c.key),
+    )
+
+
+def rank_learnings(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """Most vote reactions; then shared first."""
+    return sorted(candidates, key=lambda c: (-c.votes, c.reached_at, c.key))
+
+
+def podium(ranked: Sequence[Candidate], *, last_winner: str | None) -> list[Candidate]:
+    """Winner first, then runner-ups. Last period's winner of this award is passed over for
+    the best entry by someone else, unless every entry is theirs."""
+    order = list(ranked)
+    if order and last_winner is not None and order[0].author_id == last_winner:
+        other = next((c for c in order if c.author_id != last_winner), None)
+        if other is not None:
+            order.remove(other)
+            order.insert(0, other)
+    return order[:PLACES]

@@ -1,0 +1,174 @@
+"""Exactly-once scheduled posts: claim (job, period) in the database, then post.
+
+The rules, as the README states them:
+- Whoever inserts the (job, period) row posts; everyone else leaves it alone.
+- The message is composed once and stored with the claim; a retry posts that same message.
+- Slack refusing or failing (after the client's own retries) releases the claim as failed;
+  the next run, or the sweep a few minutes later, takes it over and posts again.
+- A claim that stays unfinished for STUCK_AFTER (the process died mid-post) is taken over.
+  Before posting again, the channel's recent history is searched for the post, which carries
+  the job and period in its message metadata: if Slack has it, it is recorded, not repeated.
+  If the history cannot be read, the claim is left as it was and checked again later.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.runtime import Runtime
+from bot.slack.posting import SLACK_FAILURES, error_code
+from storage import job_runs
+
+log = logging.getLogger(__name__)
+
+STUCK_AFTER = timedelta(minutes=15)
+METADATA_EVENT = "lightbulb_scheduled_post"
+HISTORY_PAGES = 5
+
+POSTED, RECOVERED, ALREADY_POSTED = "posted", "recovered", "already posted"
+IN_PROGRESS, FAILED, UNVERIFIED, SKIPPED = (
+    "in progress elsewhere",
+    "failed",
+    "unverified",
+    "skipped",
+)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    job: str
+    period: str
+    outcome: str
+    error: str | None = None
+
+    @property
+    def delivered(self) -> bool:
+        return self.outcome in (POSTED, RECOVERED, ALREADY_POSTED)
+
+    def summary(self) -> str:
+        if self.outcome == FAILED:
+            return f"{self.job} {self.period}: NOT posted ({self.error}); the next run retries it"
+        detail = f" ({self.error})" if self.error else ""
+        return f"{self.job} {self.period}: {self.outcome}{detail}"
+
+
+def claimant() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+async def deliver(
+    runtime: Runtime,
+    *,
+    job: str,
+    period: str,
+    channel: str,
+    compose: Callable[[], Awaitable[dict]],
+    now: datetime,
+    take_skipped: bool = False,
+) -> Delivery:
+    async with runtime.db.session() as session:
+        claim = await job_runs.claim(
+            session=session,
+            job=job,
+            period=period,
+            now=now,
+            claimed_by=claimant(),
+            stuck_before=now - STUCK_AFTER,
+            take_skipped=take_skipped,
+        )
+    if not claim.won:
+        outcome = {job_runs.POSTED: ALREADY_POSTED, job_runs.SKIPPED: SKIPPED}
+        return Delivery(job, period, outcome.get(claim.status, IN_PROGRESS))
+
+    if claim.taken_from == job_runs.CLAIMED and claim.previous_claimed_at is not None:
+        try:
+            found = await _find_post(
+                runtime, channel, job=job, period=period, since=claim.previous_claimed_at
+            )
+        except SLACK_FAILURES as error:
+            async with runtime.db.session() as session:
+                await job_runs.restore_claim(
+                    session=session, run_id=claim.run_id, claimed_at=claim.previous_claimed_at
+                )
+            log.warning("%s %s: could not check for an earlier post: %s", job, period, error)
+            return Delivery(job, period, UNVERIFIED, error=error_code(error))
+        if found is not None:
+            async with runtime.db.session() as session:
+                await job_runs.mark_posted(
+                    session=session,
+                    run_id=claim.run_id,
+                    channel_id=channel,
+                    message_ts=found,
+                    now=now,
+                )
+            log.info("%s %s: found the post of an interrupted run; not posting again", job, period)
+            return Delivery(job, period, RECOVERED)
+
+    payload = claim.payload
+    if payload is None:
+        try:
+            payload = json.dumps(await compose())
+        except Exception as error:
+            async with runtime.db.session() as session:
+                await job_runs.mark_failed(session=session, run_id=claim.run_id, error="compose")
+            log.exception("%s %s: composing the post failed", job, period)
+            return Delivery(job, period, FAILED, error=type(error).__name__)
+        async with runtime.db.session() as session:
+            await job_runs.save_payload(session=session, run_id=claim.run_id, payload=payload)
+
+    try:
+        response = await runtime.client.chat_postMessage(
+            channel=channel,
+            **json.loads(payload),
+            metadata={
+                "event_type": METADATA_EVENT,
+                "event_payload": {"job": job, "period": period},
+            },
+            unfurl_links=False,
+        )
+    except SLACK_FAILURES as error:
+        code = error_code(error)
+        async with runtime.db.session() as session:
+            await job_runs.mark_failed(session=session, run_id=claim.run_id, error=code)
+        log.warning(
+            "%s %s: Slack did not take the post (%s); it will be retried", job, period, code
+        )
+        return Delivery(job, period, FAILED, error=code)
+    async with runtime.db.session() as session:
+        await job_runs.mark_posted(
+            session=session,
+            run_id=claim.run_id,
+            channel_id=response["channel"],
+            message_ts=response["ts"],
+            now=now,
+        )
+    return Delivery(job, period, POSTED)
+
+
+async def _find_post(
+    runtime: Runtime, channel: str, *, job: str, period: str, since: datetime
+) -> str | None:
+    """The ts of Lightbulb's post for (job, period) in the channel since `since`, if any."""
+    cursor = None
+    oldest = f"{since.timestamp() - 60:.6f}"
+    for _ in range(HISTORY_PAGES):
+        response = await runtime.client.conversations_history(
+            channel=channel, oldest=oldest, include_all_metadata=True, limit=200, cursor=cursor
+        )
+        for message in response.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            if metadata.get("event_type") == METADATA_EVENT and metadata.get("event_payload") == {
+                "job": job,
+                "period": period,
+            }:
+                return str(message["ts"])
+        cursor = (response.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            return None
+    return None

@@ -1,0 +1,85 @@
+"""The bot's timetable: APScheduler in the bot's event loop, with stable job IDs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot import publishing
+from bot.runtime import Runtime
+from scheduler.jobs import JOBS, Job, catch_up, run_due
+
+RETRY_UNPOSTED_JOB = "retry-unposted-ideas"
+RETRY_UNPOSTED_MINUTES = 5
+SWEEP_JOB = "scheduled-posts-sweep"
+SWEEP_MINUTES = 10
+# A run that starts late (a busy loop, a suspended laptop) still runs; catch-up covers longer.
+MISFIRE_GRACE_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of `lightbulb jobs`."""
+
+    name: str
+    schedule: str
+    next_run: datetime | None
+
+
+def entries(runtime: Runtime, *, now: datetime) -> list[Entry]:
+    settings = runtime.settings
+    rows = [
+        Entry(
+            job.name,
+            f"{job.schedule(settings)} ({settings.timezone}; {job.setting})",
+            job.trigger(settings).get_next_fire_time(None, now),
+        )
+        for job in JOBS.values()
+    ]
+    for name, minutes, what in (
+        (SWEEP_JOB, SWEEP_MINUTES, "retries scheduled posts that failed or were missed"),
+        (RETRY_UNPOSTED_JOB, RETRY_UNPOSTED_MINUTES, "posts ideas Slack did not take"),
+    ):
+        trigger = IntervalTrigger(minutes=minutes, start_date=now)
+        rows.append(
+            Entry(name, f"every {minutes} minutes: {what}", trigger.get_next_fire_time(None, now))
+        )
+    return rows
+
+
+def build_scheduler(runtime: Runtime) -> AsyncIOScheduler:
+    """Jobs with stable IDs, registered idempotently, in the programme's timezone."""
+    scheduler = AsyncIOScheduler(timezone=runtime.settings.tz)
+    common = {"replace_existing": True, "coalesce": True, "max_instances": 1}
+    for job in JOBS.values():
+        scheduler.add_job(
+            _fire,
+            job.trigger(runtime.settings),
+            args=[job, runtime],
+            id=job.name,
+            misfire_grace_time=MISFIRE_GRACE_SECONDS,
+            **common,
+        )
+    scheduler.add_job(
+        _sweep, "interval", minutes=SWEEP_MINUTES, args=[runtime], id=SWEEP_JOB, **common
+    )
+    scheduler.add_job(
+        publishing.post_again,
+        "interval",
+        minutes=RETRY_UNPOSTED_MINUTES,
+        args=[runtime],
+        id=RETRY_UNPOSTED_JOB,
+        **common,
+    )
+    return scheduler
+
+
+async def _fire(job: Job, runtime: Runtime) -> None:
+    await run_due(job, runtime, now=datetime.now(UTC))
+
+
+async def _sweep(runtime: Runtime) -> None:
+    await catch_up(runtime, now=datetime.now(UTC))

@@ -1,0 +1,375 @@
+"""Job `monthly-awards` through the real bot: who wins, how it is announced, and that it is
+announced exactly once whatever Slack and the processes running it do."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from bot import awards
+from bot.slack import experiment_blocks
+from scheduler.delivery import METADATA_EVENT
+from storage import experiments as experiment_store
+from storage import job_runs
+from storage.models import Award, Idea, JobRun, Learning, VoteReaction
+from tests.harness import BOT_TOKEN, IDEAS_CHANNEL, LAB_CHANNEL, Harness, start_harness
+from tests.processes import run_cli
+
+AWARDS = "C0AWARDS01"
+OCTOBER_ANNOUNCED = datetime(2026, 11, 1, 10, 0, tzinfo=UTC)
+MID_OCTOBER = datetime(2026, 10, 15, 12, 0, tzinfo=UTC)
+DEPARTMENTS = {
+    "U0ENG0001": "Engineering",
+    "U0ENG0002": "engineering ",
+    "U0SALES01": "Sales",
+    "U0OPS0001": "Operations",
+    "U0LEGAL01": "Legal",
+    "U0NOTITLE": "",
+}
+
+
+@pytest.fixture
+async def hall(migrated_url: str) -> AsyncIterator[Harness]:
+    harness, close = await start_harness(
+        migrated_url, AWARDS_CHANNEL=AWARDS, EXPERIMENTS_CHANNEL=LAB_CHANNEL
+    )
+    for person, title in DEPARTMENTS.items():
+        harness.fake.add_user(person, title=title)
+    for author in ("U0AUTHOR1", "U0AUTHOR2", "U0AUTHOR3", "U0AUTHOR4"):
+        harness.fake.add_user(author, title="Product")
+    try:
+        yield harness
+    finally:
+        await close()
+
+
+async def october_idea(
+    hall: Harness, text: str, *, author: str, voters: dict[str, timedelta]
+) -> Idea:
+    """An idea posted in mid-October, with each voter's vote `offset` after it."""
+    idea = await hall.share_idea(text, author=author)
+    judged = sum(hall.runtime.votes.verdicts.values())
+    for voter in voters:
+        await hall.react(idea, voter)
+    await hall.wait_judged(judged + len(voters))
+    await hall.runtime.votes.drain()
+    async with hall.db.session() as session:
+        await session.execute(
+            sa.update(Idea).where(Idea.id == idea.id).values(created_at=MID_OCTOBER)
+        )
+        for voter, offset in voters.items():
+            await session.execute(
+                sa.update(VoteReaction)
+                .where(VoteReaction.idea_id == idea.id, VoteReaction.voter_id == voter)
+                .values(updated_at=MID_OCTOBER + offset)
+            )
+    return idea
+
+
+async def october_learning(hall: Harness, learned: str, *, author: str, voters: list[str]) -> None:
+    async with hall.db.session() as session:
+        experiment = await experiment_store.create_experiment(
+            session=session,
+            hypothesis=f"Hypothesis behind {learned}",
+            metric="m",
+            owner_id=author,
+            started_by=author,
+            ends_on=MID_OCTOBER.date(),
+        )
+        learning = await experiment_store.conclude(
+            session=session,
+            experiment_id=experiment.id,
+            outcome="invalidated",
+            learned=learned,
+            next_step="Next",
+            author_id=author,
+        )
+    card = await hall.runtime.client.chat_postMessage(
+        channel=LAB_CHANNEL, **experiment_blocks.learning_card(experiment, learning, None)
+    )
+    reactions = [{"name": "bulb", "users": [*voters, author], "count": len(voters) + 1}]
+    hall.fake.set_reactions(LAB_CHANNEL, card["ts"], reactions)
+    async with hall.db.session() as session:
+        await session.execute(
+            sa.update(Learning)
+            .where(Learning.id == learning.id)
+            .values(
+                created_at=MID_OCTOBER,
+                channel_id=LAB_CHANNEL,
+                message_ts=card["ts"],
+                permalink=f"https://fake-slack.test/learning/{learning.id}",
+            )
+        )
+
+
+def announcements(hall: Harness) -> list[dict]:
+    return [m for m in hall.fake.messages(AWARDS) if "thread_ts" not in m]
+
+
+def text_of(message: dict) -> str:
+    parts = [message["text"]]
+    for block in message["blocks"]:
+        if isinstance(block.get("text"), dict):
+            parts.append(block["text"]["text"])
+        parts += [e.get("text", "") for e in block.get("elements", []) if isinstance(e, dict)]
+    return "\n".join(parts)
+
+
+def dms(hall: Harness) -> list[dict]:
+    return [c.args for c in hall.fake.calls_to("chat.postMessage") if c.args["channel"][0] == "U"]
+
+
+async def a_month_of_ideas(hall: Harness) -> dict[str, Idea]:
+    minute = timedelta(minutes=1)
+    return {
+        "broad": await october_idea(
+            hall,
+            "Rotate <b>on-call</b> with sales",
+            author="U0AUTHOR1",
+            voters={"U0ENG0001": minute, "U0SALES01": minute * 2, "U0OPS0001": minute * 3},
+        ),
+        "second": await october_idea(
+            hall,
+            "Standing desks",
+            author="U0AUTHOR2",
+            voters={"U0ENG0001": minute, "U0ENG0002": minute * 2},
+        ),
+        "third": await october_idea(
+            hall, "Quiet Fridays", author="U0AUTHOR3", voters={"U0LEGAL01": minute}
+        ),
+    }
+
+
+async def test_the_announcement_names_quotes_links_and_thanks(hall: Harness) -> None:
+    ideas = await a_month_of_ideas(hall)
+    await october_learning(
+        hall, "Nobody reads <!channel> newsletters", author="U0AUTHOR4", voters=["U0OPS0001"]
+    )
+
+    report = await awards.run(hall.runtime, now=OCTOBER_ANNOUNCED)
+
+    assert report.delivery.outcome == "posted", report.summary()
+    [post] = announcements(hall)
+    text = text_of(post)
+    assert "October 2026" in text
+    assert "<@U0AUTHOR1>" in text and ideas["broad"].permalink in text
+    assert "Rotate &lt;b&gt;on-call&lt;/b&gt; with sales" in text and "<b>" not in text
+    assert "3 votes from 3 departments" in text
+    assert "Runner-ups: <@U0AUTHOR2>" in text and "<@U0AUTHOR3>" in text
+    assert "Learning of the month" in text and "&lt;!channel&gt;" in text
+    # Engineering (twice, however written), Sales, Operations, Legal, and the authors' Product
+    assert "3 ideas, 5 voters, 5 departments" in text
+    assert "`/idea help awards`" in text
+    assert post["metadata"]["event_payload"] == {"job": "monthly-awards", "period": "2026-10"}
+    congratulated = {dm["channel"] for dm in dms(hall)}
+    assert congratulated == {"U0AUTHOR1", "U0AUTHOR4"}  # no spark: the broad idea won already
+    assert all("Congratulations" in dm["text"] for dm in dms(hall))
+
+
+async def test_a_tie_goes_to_breadth_then_to_whoever_got_there_first(hall: Harness) -> None:
+    minute = timedelta(minutes=1)
+    await october_idea(
+        hall,
+        "Narrow but early",
+        author="U0AUTHOR1",
+        voters={"U0ENG0001": minute, "U0ENG0002": minute},
+    )
+    await october_idea(
+        hall,
+        "Broad but late",
+        author="U0AUTHOR2",
+        voters={"U0ENG0001": minute * 50, "U0SALES01": minute * 60},
+    )
+    await october_idea(
+        hall,
+        "Broad and early",
+        author="U0AUTHOR3",
+        voters={"U0OPS0001": minute * 5, "U0LEGAL01": minute * 6},
+    )
+
+    await awards.run(hall.runtime, now=OCTOBER_ANNOUNCED)
+
+    async with hall.db.session() as session:
+        kept = (await session.execute(sa.select(Award).order_by(Award.category, Award.rank))).all()
+    places = [(a.category, a.rank, a.title) for (a,) in kept]
+    assert places[:3] == [
+        ("cross-functional-spark", 1, "Broad but late"),
+        ("idea-of-the-month", 1, "Broad and early"),
+        ("idea-of-the-month", 2, "Broad but late"),
+    ]
+
+
+async def test_nobody_wins_the_same_award_twice_in_a_row(hall: Harness) -> None:
+    async with hall.db.session() as session:
+        session.add(
+            Award(
+                period="2026-09",
+                category="idea-of-the-month",
+                rank=1,
+                winner_id="U0AUTHOR1",
+                title="September's winner",
+                votes=9,
+            )
+        )
+    await a_month_of_ideas(hall)
+
+    await awards.run(hall.runtime, now=OCTOBER_ANNOUNCED)
+
+    text = text_of(announcements(hall)[0])
+    winner_line = text.split("Idea of the month*\n", 1)[1].splitlines()[0]
+    assert winner_line.startswith("<@U0AUTHOR2>")
+    assert "Runner-ups: <@U0AUTHOR1>" in text
+
+
+async def test_a_quiet_month_gets_a_short_encouraging_post(hall: Harness) -> None:
+    report = await awards.run(hall.runtime, now=OCTOBER_ANNOUNCED)
+
+    assert report.delivery.delivered
+    [post] = announcements(hall)
+    assert "No ideas were shared in October 2026" in post["text"]
+    assert "`/idea`" in post["text"] and dms(hall) == []
+
+
+async def test_running_twice_posts_once_and_congratulates_once(hall: Harness) -> None:
+    await a_month_of_ideas(hall)
+
+    first = await awards.run(hall.runtime, now=OCTOBER_ANNOUNCED)
+    second = await awards.run(hall.runtime, now=OCTOBER_ANNOUNCED + timedelta(hours=1))
+
+    assert (first.delivery.outcome, second.delivery.outcome) == ("posted", "already posted")
+    assert len(announcements(hall)) == 1
+    assert [dm["channel"] for dm in dms(hall)] == ["U0AUTHOR1"]
+
+
+async def test_slack_down_then_back_gives_exactly_one_announcement(hall: Harness) -> None:
+    await a_month_of_ideas(hall)
+    hall.fake.outage("chat.postMessage", status=503)
+
+    down = await awards.run(hall.runtime, now=OCTOBER_ANNOUNCED)
+    assert not down.delivery.delivered and "NOT posted" in down.summary()
+    hall.fake.clear_faults()
+    await october_idea(
+        hall, "A late entry that must not change history", author="U0AUTHOR4", voters={}
+    )
+    for voter in ("U0ENG0001", "U0SALES01", "U0OPS0001", "U0LEGAL01"):
+        await hall.react((await stored(hall, "Standing desks")), voter)
+
+    back = await awards.run(hall.runtime, now=OCTOBER_ANNOUNCED + timedelta(minutes=10))
+    later = await awards.run(hall.runtime, now=OCTOBER_ANNOUNCED + timedelta(minutes=20))
+
+    assert (back.delivery.outcome, later.delivery.outcome) == ("posted", "already posted")
+    [post] = announcements(hall)
+    winner_line = text_of(post).split("Idea of the month*\n", 1)[1].splitlines()[0]
+    assert winner_line.startswith("<@U0AUTHOR1>")  # as composed before the late votes
+
+
+async def stored(hall: Harness, text: str) -> Idea:
+    async with hall.db.session() as session:
+        return (await session.execute(sa.select(Idea).where(Idea.text == text))).scalar_one()
+
+
+async def test_a_stuck_claim_whose_post_went_out_is_not_posted_again(hall: Harness) -> None:
+    crashed_at = OCTOBER_ANNOUNCED
+    async with hall.db.session() as session:
+        session.add(
+            JobRun(
+                job="monthly-awards",
+                period="2026-10",
+                status=job_runs.CLAIMED,
+                claimed_at=crashed_at,
+                claimed_by="gone:1",
+                payload=json.dumps({"text": "The awards"}),
+            )
+        )
+    # The crashed process had posted; it died before recording it.
+    await hall.runtime.client.chat_postMessage(
+        channel=AWARDS,
+        text="The awards",
+        metadata={
+            "event_type": METADATA_EVENT,
+            "event_payload": {"job": "monthly-awards", "period": "2026-10"},
+        },
+    )
+
+    early = await awards.run(hall.runtime, now=crashed_at + timedelta(minutes=5))
+    late = await awards.run(hall.runtime, now=crashed_at + timedelta(minutes=30))
+
+    assert early.delivery.outcome == "in progress elsewhere"
+    assert late.delivery.outcome == "recovered"
+    assert len(announcements(hall)) == 1
+
+
+async def test_a_stuck_claim_whose_post_never_went_out_is_posted_once(hall: Harness) -> None:
+    async with hall.db.session() as session:
+        session.add(
+            JobRun(
+                job="monthly-awards",
+                period="2026-10",
+                status=job_runs.CLAIMED,
+                claimed_at=OCTOBER_ANNOUNCED,
+                claimed_by="gone:1",
+            )
+        )
+
+    hall.fake.fail_next("conversations.history", error="ratelimited")
+    unsure = await awards.run(hall.runtime, now=OCTOBER_ANNOUNCED + timedelta(minutes=30))
+    assert unsure.delivery.outcome == "unverified" and announcements(hall) == []
+
+    taken = await awards.run(hall.runtime, now=OCTOBER_ANNOUNCED + timedelta(minutes=31))
+    again = await awards.run(hall.runtime, now=OCTOBER_ANNOUNCED + timedelta(minutes=60))
+
+    assert (taken.delivery.outcome, again.delivery.outcome) == ("posted", "already posted")
+    assert len(announcements(hall)) == 1
+
+
+async def test_three_processes_racing_post_one_announcement(hall: Harness, tmp_path: Path) -> None:
+    await a_month_of_ideas(hall)
+    env = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_API_URL": hall.fake.api_url,
+        "IDEAS_CHANNEL": IDEAS_CHANNEL,
+        "AWARDS_CHANNEL": AWARDS,
+        "DATABASE_URL": hall.runtime.settings.database_url,
+    }
+
+    results = await asyncio.gather(
+        *(run_cli(tmp_path, "job", "monthly-awards", "--period", "2026-10", **env) for _ in "abc")
+    )
+
+    assert [code for code, _, _ in results] == [0, 0, 0], [err for _, _, err in results]
+    outcomes = sorted(out.split(": ", 1)[1].split(";")[0].strip(" .\n") for _, out, _ in results)
+    assert outcomes.count("posted") == 1, outcomes
+    assert len(announcements(hall)) == 1
+    assert [dm["channel"] for dm in dms(hall)] == ["U0AUTHOR1"]
+
+    code, out, _ = await run_cli(tmp_path, "export", "--awards", "--format", "json", **env)
+    assert code == 0
+    exported = json.loads(out)
+    assert {(a["category"], a["rank"]) for a in exported} >= {("idea-of-the-month", 1)}
+    assert all(a["period"] == "2026-10" for a in exported)
+
+
+async def test_a_bad_period_is_explained(hall: Harness, tmp_path: Path) -> None:
+    env = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_API_URL": hall.fake.api_url,
+        "IDEAS_CHANNEL": IDEAS_CHANNEL,
+        "DATABASE_URL": hall.runtime.settings.database_url,
+    }
+
+    code, _, err = await run_cli(tmp_path, "job", "monthly-awards", "--period", "Oct", **env)
+
+    assert code == 2 and "YYYY-MM" in err and "Traceback" not in err
+
+
+async def test_help_awards_publishes_the_rule(hall: Harness) -> None:
+    reply = await hall.command("help awards")
+
+    text = reply.json()["text"]
+    assert "departments" in text and "two months running" in text
