@@ -107,7 +107,12 @@ async def run_due(job: Job, runtime: Runtime, *, now: datetime) -> Report | None
         if existing is None and not await job_runs.has_history(session=session, job=job.name):
             if await job_runs.mark_skipped(session=session, job=job.name, period=period, now=now):
                 log.info(
-                    "%s: first run here; %s ended before it, so it is skipped", job.name, period
+                    "%s: first run here; %s was due before Lightbulb ran here, so it is skipped "
+                    "(to post it anyway: lightbulb job %s --period %s)",
+                    job.name,
+                    period,
+                    job.name,
+                    period,
                 )
             return None
     if existing is not None and existing.status == job_runs.SKIPPED:

@@ -68,18 +68,20 @@ async def claim(
         return Claim(True, run_id, CLAIMED)
     row = await get(session=session, job=job, period=period)
     assert row is not None and row.id is not None
+    # Read before the update below: an ORM update refreshes `row` in place.
+    status, attempts, payload = row.status, row.attempts, row.payload
     claimed_at = as_utc(row.claimed_at)
-    takeable = row.status == FAILED or (row.status == SKIPPED and take_skipped)
-    stuck = row.status == CLAIMED and claimed_at < stuck_before
+    takeable = status == FAILED or (status == SKIPPED and take_skipped)
+    stuck = status == CLAIMED and claimed_at < stuck_before
     if not (takeable or stuck):
-        return Claim(False, row.id, row.status)
+        return Claim(False, row.id, status)
     # Compare-and-set on what was read: of several processes taking over, one wins.
     taken = await session.execute(
         sa.update(JobRun)
         .where(
             col(JobRun.id) == row.id,
-            col(JobRun.status) == row.status,
-            col(JobRun.attempts) == row.attempts,
+            col(JobRun.status) == status,
+            col(JobRun.attempts) == attempts,
         )
         .values(
             status=CLAIMED,
@@ -96,9 +98,9 @@ async def claim(
         True,
         row.id,
         CLAIMED,
-        taken_from=row.status,
+        taken_from=status,
         previous_claimed_at=claimed_at,
-        payload=row.payload,
+        payload=payload,
     )
 
 

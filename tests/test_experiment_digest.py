@@ -126,3 +126,5 @@ async def test_a_digest_slack_refuses_is_reported_not_lost_silently(lab: Harness
 
     assert retried.posted and again.delivery.outcome == "already posted"
     assert len(lab.fake.calls_to("chat.postMessage")) == 2  # the refused one, then one post
+    # A failed post is known not to be in Slack: no need to search the channel for it.
+    assert lab.fake.calls_to("conversations.history") == []
