@@ -25,6 +25,10 @@ class Action(StrEnum):
     TOP = "top"
     MINE = "mine"
     EXPERIMENT = "experiment"
+    STATUS = "status"
+    HISTORY = "history"
+    MUTE = "mute"
+    UNMUTE = "unmute"
 
 
 SUBCOMMANDS = {
@@ -33,6 +37,10 @@ SUBCOMMANDS = {
     "top": Action.TOP,
     "mine": Action.MINE,
     "experiment": Action.EXPERIMENT,
+    "status": Action.STATUS,
+    "history": Action.HISTORY,
+    "mute": Action.MUTE,
+    "unmute": Action.UNMUTE,
 }
 
 

@@ -11,6 +11,7 @@ from bot.settings import Settings
 from bot.slack.client import build_web_client
 from bot.slack.rate import CHAT_UPDATE_PER_MINUTE, RateLimiter
 from bot.slack.users import UserDirectory
+from bot.status_notices import StatusNotifier
 from bot.votes import VoteRecorder
 from storage.database import Database
 
@@ -23,6 +24,7 @@ class Runtime:
     users: UserDirectory = field(init=False)
     posts: PostRefresher = field(init=False)
     votes: VoteRecorder = field(init=False)
+    notices: StatusNotifier = field(init=False)
 
     def __post_init__(self) -> None:
         self.users = UserDirectory(self.client)
@@ -33,6 +35,7 @@ class Runtime:
             users=self.users,
             limiter=RateLimiter(CHAT_UPDATE_PER_MINUTE),
         )
+        self.notices = StatusNotifier(self.db, self.client, self.users)
         self.votes = VoteRecorder(
             self.db,
             self.users,
@@ -51,5 +54,6 @@ class Runtime:
     async def close(self) -> None:
         """Commit queued votes, send pending post updates, then let go of the database."""
         await self.votes.drain()
+        await self.notices.drain()
         await self.posts.drain()
         await self.db.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.runtime import Runtime
-from handlers import actions, commands, events, views
+from handlers import actions, commands, events, statuses, views
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
@@ -17,4 +17,5 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     events.register(app, runtime)
     commands.register(app, runtime)
     actions.register(app, runtime)
+    statuses.register(app, runtime)
     views.register(app, runtime)

@@ -15,6 +15,7 @@ from bot.leaderboard import parse_period
 from bot.runtime import Runtime
 from bot.slack import blocks
 from bot.slack.text import escape
+from handlers import statuses
 from handlers.actions import open_experiment_form
 from storage import votes
 
@@ -79,6 +80,24 @@ async def idea_command(
                 text=":warning: Slack didn't let me open the experiment form just now. "
                 "Please try `/idea experiment` again."
             )
+    elif parsed.action is capture.Action.STATUS:
+        await ack()
+        reply = await statuses.status_command(runtime, user_id=user_id, text=parsed.text)
+        await respond(**blocks.private_note(reply))
+    elif parsed.action is capture.Action.HISTORY:
+        await ack(**blocks.private_note(await statuses.history_command(runtime, text=parsed.text)))
+    elif parsed.action in (capture.Action.MUTE, capture.Action.UNMUTE):
+        number = parsed.text.strip().removeprefix("#")
+        if not number.isdigit():
+            await ack(text=f"Which idea? Use `/idea {parsed.action.value} 12`.")
+            return
+        reply = await statuses.mute(
+            runtime,
+            idea_id=int(number),
+            user_id=user_id,
+            muted=parsed.action is capture.Action.MUTE,
+        )
+        await ack(text=reply)
     elif parsed.action is capture.Action.RETRY:
         await ack(text=":hourglass: Posting your saved ideas again…")
         outcomes = await publishing.post_again(runtime, author_id=user_id)

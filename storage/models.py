@@ -32,6 +32,7 @@ class Idea(SQLModel, table=True):
     post_error: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     posted_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    owner_id: str | None = Field(default=None, max_length=32)
 
 
 class VoteReaction(SQLModel, table=True):
@@ -210,3 +211,40 @@ class Award(SQLModel, table=True):
     departments: int | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     congratulated_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class StatusChange(SQLModel, table=True):
+    """One change of an idea's status: who, when, from, to, and why. `notified_at` is the
+    claim on telling the author and voters, so that they are told once."""
+
+    __tablename__ = "idea_status_changes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    idea_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("ideas.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    changed_by: str = Field(max_length=32)
+    from_status: str = Field(max_length=32)
+    to_status: str = Field(max_length=32)
+    reason: str = Field(default="", sa_type=sa.Text)
+    owner_id: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    notified_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class IdeaMute(SQLModel, table=True):
+    """Someone who asked not to hear about an idea's status changes."""
+
+    __tablename__ = "idea_mutes"
+    __table_args__ = (sa.UniqueConstraint("idea_id", "user_id", name="uq_idea_mutes"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    idea_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("ideas.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    user_id: str = Field(max_length=32)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))

@@ -76,7 +76,7 @@ def texts(message: dict) -> str:
 async def test_the_idea_button_opens_a_form_prefilled_with_the_idea(lab: Harness) -> None:
     idea = await lab.share_idea("Shorter stand-ups")
     post = lab.fake.message(IDEAS_CHANNEL, idea.message_ts)
-    [button] = [
+    [button, _change_status] = [
         element
         for block in post["blocks"]
         if block["type"] == "actions"

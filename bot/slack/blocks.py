@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot import capture
+from bot import capture, status_rules
 from bot.slack.text import (
     MESSAGE_BLOCK_LIMIT,
     NOTIFICATION_TEXT_LIMIT,
@@ -33,6 +33,7 @@ from storage.models import Idea
 IDEA_FORM_CALLBACK = "idea_form"
 INPUT_ACTION = "value"
 START_EXPERIMENT_ACTION = "idea_start_experiment"
+CHANGE_STATUS_ACTION = "idea_change_status"
 
 
 def sections(mrkdwn: str) -> list[Block]:
@@ -54,9 +55,11 @@ def idea_post(
     details: str | None = None,
     votes: int = 0,
     voter_names: Sequence[str] = (),
+    status: str = "new",
+    owner_id: str | None = None,
 ) -> list[Block]:
-    """The idea as posted in the ideas channel: what it is, who shared it, how to vote,
-    and its votes so far."""
+    """The idea as posted in the ideas channel: what it is, who shared it, where it stands,
+    how to vote, and its votes so far. A closed idea keeps its votes and takes no more."""
     blocks: list[Block] = []
     if "\n" not in text and len(text) <= capture.SUMMARY_LIMIT:
         # plain_text is never parsed for mentions or links, so it needs no escaping.
@@ -67,29 +70,36 @@ def idea_post(
         blocks.extend(sections(f"*The problem it solves*\n{escape(problem)}"))
     if details:
         blocks.extend(sections(f"*Details*\n{escape(details)}"))
+    closed = status in status_rules.CLOSED
+    badge = status_rules.BADGES.get(status, status)
+    how_to_vote = (
+        f"{badge}: votes are closed, and the ones it got are kept."
+        if closed
+        else f"Vote with {emoji_list(vote_emojis)} on this post: one vote per person."
+    )
+    standing = f" · {badge}" if status != status_rules.NEW and not closed else ""
+    owner = f" · owner <@{owner_id}>" if owner_id else ""
     blocks.append(
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text=(
-                        f"Idea #{idea_id} · shared by <@{author_id}> · "
-                        f"Vote with {emoji_list(vote_emojis)} on this post: one vote per person."
-                    )
+                    text=f"Idea #{idea_id} · shared by <@{author_id}>{standing}{owner} · "
+                    f"{how_to_vote}"
                 )
             ]
         )
     )
-    blocks.append(
-        ActionsBlock(
-            elements=[
-                ButtonElement(
-                    text="🧪 Start experiment",
-                    action_id=START_EXPERIMENT_ACTION,
-                    value=str(idea_id),
-                )
-            ]
+    buttons = [
+        ButtonElement(text="Change status", action_id=CHANGE_STATUS_ACTION, value=str(idea_id))
+    ]
+    if not closed:
+        buttons.insert(
+            0,
+            ButtonElement(
+                text="🧪 Start experiment", action_id=START_EXPERIMENT_ACTION, value=str(idea_id)
+            ),
         )
-    )
+    blocks.append(ActionsBlock(elements=buttons))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=vote_line(votes, voter_names))]))
     return blocks[:MESSAGE_BLOCK_LIMIT]
 
@@ -125,6 +135,8 @@ def idea_message(
             details=idea.details,
             votes=votes,
             voter_names=voter_names,
+            status=idea.status,
+            owner_id=idea.owner_id,
         ),
     }
 
@@ -240,6 +252,10 @@ def help_message(*, ideas_channel: str, vote_emojis: Sequence[str], unknown: str
         "• `/idea experiment [idea number]`, or the 🧪 button on an idea: test it with a "
         "hypothesis, a metric and an end date; the owner posts updates and, at the end, "
         "the learning.\n"
+        "• `/idea history <number>`: where an idea stands, and every change with its reason.\n"
+        "• `/idea mute <number>` / `/idea unmute <number>`: stop or restart the DMs about an "
+        "idea you shared or voted for.\n"
+        "• Admins: `/idea status <number> <status> <reason>`, or *Change status* on the idea.\n"
         "• `/idea retry`: post again any of your ideas that Slack could not post earlier.\n"
         "• Every month the best idea, the idea that brought most departments together and the "
         "most useful learning win an award: `/idea help awards` says how they are chosen.\n"

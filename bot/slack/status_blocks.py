@@ -1,0 +1,168 @@
+"""Block Kit for idea statuses: the change form, the thread reply, the DMs and the history."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+    StaticSelectElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot import status_rules as rules
+from bot.slack.blocks import INPUT_ACTION, sections, to_dicts
+from bot.slack.text import escape, truncate
+from storage.models import Idea, StatusChange
+
+STATUS_FORM = "idea_status_form"
+MUTE_ACTION = "idea_mute"
+F_STATUS, F_REASON, F_OWNER = "status", "reason", "owner"
+MUTE_BUTTONS_SHOWN = 5
+
+
+def badge(status: str) -> str:
+    return rules.BADGES.get(status, status)
+
+
+def idea_title(idea: Idea, limit: int = 80) -> str:
+    title = escape(truncate(" ".join(idea.text.split()), limit))
+    return f"<{idea.permalink}|{title}>" if idea.permalink else title
+
+
+def status_form(idea: Idea) -> View:
+    owner = UserSelectElement(action_id=INPUT_ACTION)
+    if idea.owner_id:
+        owner = UserSelectElement(action_id=INPUT_ACTION, initial_user=idea.owner_id)
+    return View(
+        type="modal",
+        callback_id=STATUS_FORM,
+        title=PlainTextObject(text="Change status"),
+        submit=PlainTextObject(text="Change"),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=json.dumps({"idea_id": idea.id}),
+        blocks=[
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"*Idea #{idea.id}*: {escape(truncate(idea.text, 200))}\n"
+                    f"Now: {badge(idea.status)}. The author and voters are told, with your reason."
+                )
+            ),
+            InputBlock(
+                block_id=F_STATUS,
+                label="New status",
+                element=StaticSelectElement(
+                    action_id=INPUT_ACTION,
+                    options=[Option(value=s, text=badge(s)) for s in rules.STATUSES],
+                    initial_option=Option(value=idea.status, text=badge(idea.status)),
+                ),
+            ),
+            InputBlock(
+                block_id=F_REASON,
+                label="Reason",
+                optional=True,
+                hint="Needed for declined and parked. Be kind and specific: people read it.",
+                element=PlainTextInputElement(
+                    action_id=INPUT_ACTION, multiline=True, max_length=rules.REASON_LIMIT
+                ),
+            ),
+            InputBlock(block_id=F_OWNER, label="Owner", optional=True, element=owner),
+        ],
+    )
+
+
+def status_form_values(state: dict) -> tuple[str, str, str | None]:
+    values = state.get("values") or {}
+
+    def element(block_id: str) -> dict:
+        return (values.get(block_id) or {}).get(INPUT_ACTION) or {}
+
+    status = (element(F_STATUS).get("selected_option") or {}).get("value") or ""
+    reason = element(F_REASON).get("value") or ""
+    owner = element(F_OWNER).get("selected_user") or None
+    return status, reason, owner
+
+
+def form_idea_id(view: dict) -> int | None:
+    try:
+        value = json.loads(view.get("private_metadata") or "{}").get("idea_id")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) else None
+
+
+def _change_line(change: StatusChange) -> str:
+    line = f"{badge(change.to_status)} by <@{change.changed_by}>"
+    if change.owner_id:
+        line += f" · owner <@{change.owner_id}>"
+    if change.reason:
+        line += f"\n>{escape(change.reason)}"
+    return line
+
+
+def thread_reply(change: StatusChange) -> dict:
+    text = f"Status: {_change_line(change)}"
+    return {"text": text, "blocks": to_dicts(sections(text))}
+
+
+def notice(changes: Sequence[tuple[Idea, StatusChange]], *, recipient: str) -> dict:
+    """One DM telling a person about every change they should hear of in this batch."""
+    lines = []
+    for idea, change in changes:
+        why = "you shared" if idea.author_id == recipient else "you voted for"
+        lines.append(f"• Idea #{idea.id} {idea_title(idea)} ({why}) is now {_change_line(change)}")
+    opening = (
+        "An idea you care about has news:"
+        if len(changes) == 1
+        else f"{len(changes)} ideas you care about have news:"
+    )
+    blocks: list[Block] = [*sections(f"{opening}\n" + "\n".join(lines))]
+    mutable = [idea for idea, _ in changes][:MUTE_BUTTONS_SHOWN]
+    blocks.append(
+        ActionsBlock(
+            elements=[
+                ButtonElement(
+                    text=f"Mute idea #{idea.id}",
+                    action_id=f"{MUTE_ACTION}_{idea.id}",
+                    value=str(idea.id),
+                )
+                for idea in mutable
+            ]
+        )
+    )
+    blocks.append(
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="Mute an idea to stop hearing about it: `/idea mute <number>`."
+                )
+            ]
+        )
+    )
+    first_idea, first_change = changes[0]
+    text = f"Idea #{first_idea.id} is now {badge(first_change.to_status)}" + (
+        f" (and {len(changes) - 1} more)" if len(changes) > 1 else ""
+    )
+    return {"text": text, "blocks": to_dicts(blocks)}
+
+
+def history_message(idea: Idea, changes: Sequence[StatusChange]) -> str:
+    head = f"*History of idea #{idea.id}* {idea_title(idea)}: now {badge(idea.status)}"
+    if not changes:
+        return f"{head}\nNo status changes yet: it is as it was shared."
+    rows = [
+        f"• {c.created_at:%-d %b %Y %H:%M} UTC: {badge(c.from_status)} → {_change_line(c)}"
+        for c in changes
+    ]
+    return head + "\n" + "\n".join(rows)

@@ -1,0 +1,85 @@
+"""Idea statuses as plain functions: the names, which are closed, which need a reason, and
+what `/idea status <id> <status> <reason>` means."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.votes import CLOSED_STATUSES
+
+NEW, UNDER_REVIEW, EXPERIMENTING = "new", "under review", "experimenting"
+SHIPPED, PARKED, DECLINED = "shipped", "parked", "declined"
+STATUSES = (NEW, UNDER_REVIEW, EXPERIMENTING, SHIPPED, PARKED, DECLINED)
+CLOSED = CLOSED_STATUSES
+NEED_A_REASON = frozenset({PARKED, DECLINED})
+REASON_LIMIT = 1000
+
+BADGES = {
+    NEW: "🆕 New",
+    UNDER_REVIEW: "👀 Under review",
+    EXPERIMENTING: "🧪 Experimenting",
+    SHIPPED: "🚀 Shipped",
+    PARKED: "🅿️ Parked",
+    DECLINED: "🙅 Declined",
+}
+
+_ALIASES = {
+    "review": UNDER_REVIEW,
+    "under-review": UNDER_REVIEW,
+    "under_review": UNDER_REVIEW,
+    "underreview": UNDER_REVIEW,
+    "experiment": EXPERIMENTING,
+}
+
+USAGE = (
+    "Use `/idea status <idea number> <status> <reason>`, e.g. "
+    "`/idea status 12 declined Too costly this year`. Statuses: "
+    + ", ".join(f"`{s.replace(' ', '-')}`" for s in STATUSES)
+    + ". Declined and parked need a reason."
+)
+
+
+def parse_status(word: str) -> str | None:
+    cleaned = word.strip().lower()
+    if cleaned in STATUSES:
+        return cleaned
+    return _ALIASES.get(cleaned)
+
+
+def change_problem(*, current: str, to: str, reason: str) -> str | None:
+    """Why this change cannot be made, or None."""
+    if to == current:
+        return f"The idea is already {to}."
+    if to in NEED_A_REASON and not reason.strip():
+        return f"Say why it is {to}: the author and voters will read it."
+    if len(reason) > REASON_LIMIT:
+        return f"Keep the reason to {REASON_LIMIT:,} characters."
+    return None
+
+
+@dataclass(frozen=True)
+class StatusCommand:
+    idea_id: int
+    status: str
+    reason: str
+
+
+def parse_status_command(text: str) -> StatusCommand | str:
+    """`12 declined Too costly` → the command; anything else → what is wrong with it."""
+    words = text.split(maxsplit=1)
+    if not words or not words[0].removeprefix("#").isdigit():
+        return f"Which idea? {USAGE}"
+    rest = words[1] if len(words) > 1 else ""
+    for status in sorted(STATUSES, key=len, reverse=True):
+        if rest.lower().startswith(status) and (
+            len(rest) == len(status) or rest[len(status)].isspace()
+        ):
+            return StatusCommand(
+                int(words[0].removeprefix("#")), status, rest[len(status) :].strip()
+            )
+    first, _, reason = rest.partition(" ")
+    status = parse_status(first)
+    if status is None:
+        shown = f"`{first}` is not a status. " if first else "Which status? "
+        return shown + USAGE
+    return StatusCommand(int(words[0].removeprefix("#")), status, reason.strip())
