@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.home import HomePublisher
 from bot.runtime import Runtime
-from handlers import actions, commands, events, statuses, views
+from handlers import actions, commands, events, home, statuses, views
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
@@ -14,8 +15,10 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     Bolt tries listeners in the order they were registered, building its arguments for every
     matcher it asks; events come first because reactions outnumber everything else.
     """
+    publisher = HomePublisher(runtime)
     events.register(app, runtime)
+    home.register(app, publisher)
     commands.register(app, runtime)
     actions.register(app, runtime)
-    statuses.register(app, runtime)
+    statuses.register(app, runtime, publisher)
     views.register(app, runtime)

@@ -1,5 +1,6 @@
-"""Events Lightbulb subscribes to. Each has a listener, because Bolt answers 404 to an
-unhandled event and Slack disables apps whose events fail too often."""
+"""Reaction events. Every subscribed event has a listener (this module and `handlers.home`),
+because Bolt answers 404 to an unhandled event and Slack disables apps whose events fail too
+often."""
 
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         await reaction_changed(runtime, event)
 
     app.event(REACTION_EVENTS)(on_reaction)
-    app.event("app_home_opened")(app_home_opened)
 
 
 async def reaction_changed(runtime: Runtime, event: dict) -> None:
@@ -29,7 +29,3 @@ async def reaction_changed(runtime: Runtime, event: dict) -> None:
     reaction = Reaction.from_event(event)
     verdict = await runtime.votes.handle(reaction)
     log.debug("%s %s by %s: %s", event.get("type"), reaction.reaction, reaction.voter_id, verdict)
-
-
-async def app_home_opened() -> None:
-    """The Home tab arrives with its own feature; until then the event is acknowledged only."""

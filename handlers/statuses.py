@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import idea_status
 from bot import status_rules as rules
+from bot.home import HomePublisher
 from bot.runtime import Runtime
 from bot.slack import status_blocks
 from bot.slack.blocks import CHANGE_STATUS_ACTION
@@ -27,7 +28,7 @@ NOT_AN_ADMIN = (
 )
 
 
-def register(app: AsyncApp, runtime: Runtime) -> None:
+def register(app: AsyncApp, runtime: Runtime, home: HomePublisher) -> None:
     async def on_change_status(
         ack: AsyncAck, body: dict, client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
@@ -43,6 +44,8 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 
     async def on_submit(ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient) -> None:
         await status_form_submitted(runtime, ack=ack, body=body, view=view, client=client)
+        if status_blocks.form_from_home(view):
+            home.opened(body["user"]["id"])
 
     app.action(CHANGE_STATUS_ACTION)(on_change_status)
     app.action(re.compile(rf"^{status_blocks.MUTE_ACTION}_\d+$"))(on_mute)
@@ -57,27 +60,36 @@ async def open_status_form(
     runtime: Runtime, body: dict, client: AsyncWebClient, respond: AsyncRespond
 ) -> None:
     value = (body.get("actions") or [{}])[0].get("value") or ""
-    if not is_admin(runtime, body["user"]["id"]):
-        await respond(text=NOT_AN_ADMIN, response_type="ephemeral", replace_original=False)
+    user_id = body["user"]["id"]
+
+    async def tell(text: str) -> None:
+        # Buttons in a message answer through its response URL; the Home tab has none.
+        if body.get("response_url"):
+            await respond(text=text, response_type="ephemeral", replace_original=False)
+        else:
+            await _dm(client, user_id, text)
+
+    if not is_admin(runtime, user_id):
+        await tell(NOT_AN_ADMIN)
         return
     async with runtime.db.session() as session:
         idea = (
             await ideas.get_idea(session=session, idea_id=int(value)) if value.isdigit() else None
         )
     if idea is None:
-        await respond(
-            text="That idea no longer exists.", response_type="ephemeral", replace_original=False
-        )
+        await tell("That idea no longer exists.")
         return
+    from_home = (body.get("container") or {}).get("type") == "view"
     try:
-        await client.views_open(trigger_id=body["trigger_id"], view=status_blocks.status_form(idea))
+        await client.views_open(
+            trigger_id=body["trigger_id"],
+            view=status_blocks.status_form(idea, from_home=from_home),
+        )
     except SlackApiError as error:
         log.warning("views.open failed: %s", error.response.get("error"))
-        await respond(
-            text=":warning: Slack didn't let me open the form just now. Please click again, or "
-            f"use `/idea status {idea.id} <status> <reason>`.",
-            response_type="ephemeral",
-            replace_original=False,
+        await tell(
+            ":warning: Slack didn't let me open the form just now. Please click again, or "
+            f"use `/idea status {idea.id} <status> <reason>`."
         )
 
 
@@ -108,14 +120,19 @@ async def status_form_submitted(
         runtime, idea_id=idea.id or 0, to=status, reason=reason, changed_by=user_id, owner_id=owner
     )
     if changed.problem is not None:
-        try:
-            await client.chat_postMessage(
-                channel=user_id,
-                text=f"Idea #{idea.id} was not changed: {changed.problem} "
-                f"Your reason, so you need not type it again:\n>{escape(reason)}",
-            )
-        except SlackApiError as error:
-            log.warning("could not tell %s: %s", user_id, error.response.get("error"))
+        await _dm(
+            client,
+            user_id,
+            f"Idea #{idea.id} was not changed: {changed.problem} "
+            f"Your reason, so you need not type it again:\n>{escape(reason)}",
+        )
+
+
+async def _dm(client: AsyncWebClient, user_id: str, text: str) -> None:
+    try:
+        await client.chat_postMessage(channel=user_id, text=text)
+    except SlackApiError as error:
+        log.warning("could not tell %s: %s", user_id, error.response.get("error"))
 
 
 async def status_command(runtime: Runtime, *, user_id: str, text: str) -> str:

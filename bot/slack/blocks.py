@@ -277,6 +277,12 @@ def private_note(mrkdwn: str) -> dict:
     return {"text": mrkdwn, "blocks": to_dicts(blocks)}
 
 
+def linked_title(text: str, permalink: str | None, limit: int = 80) -> str:
+    """User text on one line, escaped and shortened, linked to its post when there is one."""
+    title = escape(truncate(" ".join(text.split()), limit))
+    return f"<{permalink}|{title}>" if permalink else title
+
+
 def _idea_link(idea_id: int, text: str, permalink: str | None) -> str:
     title = escape(truncate(text.replace("\n", " "), 80))
     return f"<{permalink}|{title}>" if permalink else f"{title} (not posted yet)"

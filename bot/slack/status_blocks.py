@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import status_rules as rules
-from bot.slack.blocks import INPUT_ACTION, sections, to_dicts
+from bot.slack.blocks import INPUT_ACTION, linked_title, sections, to_dicts
 from bot.slack.text import escape, truncate
 from storage.models import Idea, StatusChange
 
@@ -37,11 +37,10 @@ def badge(status: str) -> str:
 
 
 def idea_title(idea: Idea, limit: int = 80) -> str:
-    title = escape(truncate(" ".join(idea.text.split()), limit))
-    return f"<{idea.permalink}|{title}>" if idea.permalink else title
+    return linked_title(idea.text, idea.permalink, limit)
 
 
-def status_form(idea: Idea) -> View:
+def status_form(idea: Idea, *, from_home: bool = False) -> View:
     owner = UserSelectElement(action_id=INPUT_ACTION)
     if idea.owner_id:
         owner = UserSelectElement(action_id=INPUT_ACTION, initial_user=idea.owner_id)
@@ -51,7 +50,7 @@ def status_form(idea: Idea) -> View:
         title=PlainTextObject(text="Change status"),
         submit=PlainTextObject(text="Change"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=json.dumps({"idea_id": idea.id}),
+        private_metadata=json.dumps({"idea_id": idea.id, "from_home": from_home}),
         blocks=[
             SectionBlock(
                 text=MarkdownTextObject(
@@ -100,6 +99,14 @@ def form_idea_id(view: dict) -> int | None:
     except (ValueError, AttributeError):
         return None
     return value if isinstance(value, int) else None
+
+
+def form_from_home(view: dict) -> bool:
+    """Whether the form was opened from the Home tab, which then shows the change."""
+    try:
+        return json.loads(view.get("private_metadata") or "{}").get("from_home") is True
+    except (ValueError, AttributeError):
+        return False
 
 
 def _change_line(change: StatusChange) -> str:

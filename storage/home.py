@@ -1,0 +1,81 @@
+"""What the App Home shows: a person's experiments, the review queue, the month's numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from storage.models import Experiment, Idea, Learning, VoteReaction
+
+WAITING_FOR_REVIEW = ("new", "under review")
+
+
+@dataclass(frozen=True)
+class MonthNumbers:
+    ideas: int
+    voters: int
+    experiments_running: int
+    learnings: int
+    people: frozenset[str]  # authors and voters, for counting departments
+
+
+async def running_experiments_of(*, session: AsyncSession, owner_id: str) -> list[Experiment]:
+    result = await session.execute(
+        select(Experiment)
+        .where(Experiment.owner_id == owner_id, Experiment.status == "running")
+        .order_by(col(Experiment.ends_on), col(Experiment.id))
+    )
+    return list(result.scalars())
+
+
+async def review_queue(*, session: AsyncSession, offset: int, limit: int) -> tuple[list[Idea], int]:
+    """Posted ideas waiting for a decision, oldest first, one page; and how many in all."""
+    waiting = (col(Idea.status).in_(WAITING_FOR_REVIEW), col(Idea.message_ts).is_not(None))
+    total = await session.execute(select(sa.func.count()).select_from(Idea).where(*waiting))
+    page = await session.execute(
+        select(Idea)
+        .where(*waiting)
+        .order_by(col(Idea.created_at), col(Idea.id))
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(page.scalars()), int(total.scalar_one())
+
+
+async def month_numbers(*, session: AsyncSession, since: datetime) -> MonthNumbers:
+    authors = set(
+        (
+            await session.execute(
+                select(Idea.author_id).where(col(Idea.created_at) >= since).distinct()
+            )
+        ).scalars()
+    )
+    ideas = await session.execute(
+        select(sa.func.count()).select_from(Idea).where(col(Idea.created_at) >= since)
+    )
+    voters = set(
+        (
+            await session.execute(
+                select(VoteReaction.voter_id)
+                .where(col(VoteReaction.active), col(VoteReaction.updated_at) >= since)
+                .distinct()
+            )
+        ).scalars()
+    )
+    running = await session.execute(
+        select(sa.func.count()).select_from(Experiment).where(Experiment.status == "running")
+    )
+    learnings = await session.execute(
+        select(sa.func.count()).select_from(Learning).where(col(Learning.created_at) >= since)
+    )
+    return MonthNumbers(
+        ideas=int(ideas.scalar_one()),
+        voters=len(voters),
+        experiments_running=int(running.scalar_one()),
+        learnings=int(learnings.scalar_one()),
+        people=frozenset(authors | voters),
+    )
