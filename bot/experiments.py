@@ -140,20 +140,26 @@ async def conclude(
             permalink=link,
         )
     learning.permalink = link
-    if experiment.message_ts:
-        try:
-            await runtime.client.chat_update(
-                channel=experiment.channel_id,
-                ts=experiment.message_ts,
-                **experiment_blocks.experiment_card(experiment, idea, learning=learning),
-            )
-        except SLACK_FAILURES as error:
-            log.warning("could not mark experiment %s concluded: %r", experiment.id, error)
+    await _redraw_card(
+        runtime, experiment, experiment_blocks.experiment_card(experiment, idea, learning=learning)
+    )
     if idea is not None and idea.message_ts:
         await _reply_in_thread(
             runtime, idea, experiment_blocks.learning_reply(learning, experiment)
         )
     return learning, Posted(True, permalink=link)
+
+
+async def _redraw_card(runtime: Runtime, experiment: Experiment, card: dict) -> None:
+    """Show the card's new state; the change stands even if Slack cannot show it now."""
+    if not experiment.message_ts:
+        return
+    try:
+        await runtime.client.chat_update(
+            channel=experiment.channel_id, ts=experiment.message_ts, **card
+        )
+    except SLACK_FAILURES as error:
+        log.warning("could not redraw the card of experiment %s: %r", experiment.id, error)
 
 
 async def _reply_in_thread(runtime: Runtime, idea: Idea, message: dict) -> None:
@@ -177,15 +183,11 @@ async def cancel(runtime: Runtime, *, experiment_id: int, cancelled_by: str) -> 
         )
     if experiment is None:
         return None
-    if experiment.message_ts:
-        try:
-            await runtime.client.chat_update(
-                channel=experiment.channel_id,
-                ts=experiment.message_ts,
-                **experiment_blocks.experiment_card(experiment, idea, cancelled_by=cancelled_by),
-            )
-        except SLACK_FAILURES as error:
-            log.warning("could not mark experiment %s cancelled: %r", experiment.id, error)
+    await _redraw_card(
+        runtime,
+        experiment,
+        experiment_blocks.experiment_card(experiment, idea, cancelled_by=cancelled_by),
+    )
     if idea is not None and idea.message_ts:
         await _reply_in_thread(
             runtime,

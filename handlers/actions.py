@@ -84,13 +84,10 @@ async def manage_experiment(
     """ "Add update" and "Conclude": the owner or an admin gets the form, anyone else a polite
     private explanation."""
     await ack()
-    parsed = experiment_blocks.parse_button_value(
-        (body.get("actions") or [{}])[0].get("value") or ""
-    )
-    if parsed is None:
+    clicked = _clicked(body)
+    if clicked is None:
         return
-    experiment_id, owner_id = parsed
-    user_id = (body.get("user") or {}).get("id") or ""
+    experiment_id, owner_id, user_id = clicked
     if not rules.can_manage(user_id, owner_id, runtime.settings.admin_user_ids):
         await respond(
             text=rules.refusal(experiment_id, owner_id),
@@ -134,13 +131,10 @@ async def snooze_prompt(runtime: Runtime, body: dict, respond: AsyncRespond) -> 
 
 async def cancel_experiment(runtime: Runtime, body: dict, respond: AsyncRespond) -> None:
     """ "Cancel experiment" (after Slack's confirm dialog): the owner or an admin only."""
-    parsed = experiment_blocks.parse_button_value(
-        (body.get("actions") or [{}])[0].get("value") or ""
-    )
-    if parsed is None:
+    clicked = _clicked(body)
+    if clicked is None:
         return
-    experiment_id, owner_id = parsed
-    user_id = (body.get("user") or {}).get("id") or ""
+    experiment_id, owner_id, user_id = clicked
     if not rules.can_manage(user_id, owner_id, runtime.settings.admin_user_ids):
         text = rules.refusal(experiment_id, owner_id)
     elif await experiments.cancel(runtime, experiment_id=experiment_id, cancelled_by=user_id):
@@ -148,6 +142,16 @@ async def cancel_experiment(runtime: Runtime, body: dict, respond: AsyncRespond)
     else:
         text = f"Experiment #{experiment_id} has already ended; nothing to cancel."
     await respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+def _clicked(body: dict) -> tuple[int, str, str] | None:
+    """(experiment id, owner id, who clicked) from an experiment button, or None."""
+    parsed = experiment_blocks.parse_button_value(
+        (body.get("actions") or [{}])[0].get("value") or ""
+    )
+    if parsed is None:
+        return None
+    return parsed[0], parsed[1], (body.get("user") or {}).get("id") or ""
 
 
 async def _open(client: AsyncWebClient, trigger_id: str, form: View) -> bool:

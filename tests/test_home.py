@@ -97,7 +97,7 @@ async def test_everyone_sees_their_ideas_experiments_the_top_and_the_numbers(
     body = text_of(view)
     assert home_blocks.NEW_IDEA_ACTION in body
     assert "Free &lt;fruit&gt; Fridays" in body and "Quiet mornings" in body and "1 vote" in body
-    assert "the learning is due" in body
+    assert "ended 2 days ago, learning due" in body
     assert "Top ideas in" in body
     assert "2 ideas · 1 voter" in body and "1 experiment running" in body
     assert "Waiting for review" not in body and CHANGE_STATUS_ACTION not in body

@@ -471,7 +471,7 @@ def digest(
         parts.append(
             _listed(
                 f"Running ({len(running)})",
-                [f"• #{e.id} {_experiment_link(e)} · {_days_left(e, today)}" for e in running],
+                [f"• #{e.id} {_experiment_link(e)} · {days_left(e, today)}" for e in running],
             )
         )
     header = HeaderBlock(text=PlainTextObject(text="🧪 The week in experiments"))
@@ -494,7 +494,7 @@ def digest(
     return {"text": summary, "blocks": to_dicts(blocks)}
 
 
-def _days_left(experiment: Experiment, today: date) -> str:
+def days_left(experiment: Experiment, today: date) -> str:
     days = (experiment.ends_on - today).days
     if days > 1:
         return f"{days} days left"

@@ -20,6 +20,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.slack.blocks import CHANGE_STATUS_ACTION, linked_title, sections
+from bot.slack.experiment_blocks import days_left
 from bot.slack.status_blocks import badge, idea_title
 from bot.slack.text import VIEW_BLOCK_LIMIT
 from storage.models import Experiment, Idea
@@ -55,20 +56,9 @@ def _votes(count: int) -> str:
     return f"{count} vote{'' if count == 1 else 's'}"
 
 
-def _due(experiment: Experiment, today: date) -> str:
-    days = (experiment.ends_on - today).days
-    if days > 1:
-        return f"{days} days left"
-    if days == 1:
-        return "ends tomorrow"
-    if days == 0:
-        return "ends today"
-    return "*ended: the learning is due*"
-
-
 def _experiment_line(experiment: Experiment, today: date) -> str:
     title = linked_title(experiment.hypothesis, experiment.permalink)
-    return f"• #{experiment.id} {title} · {_due(experiment, today)}"
+    return f"• #{experiment.id} {title} · {days_left(experiment, today)}"
 
 
 def home_view(data: HomeData) -> View:
