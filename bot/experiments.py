@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from bot.experiment_rules import ExperimentDraft
 from bot.runtime import Runtime
 from bot.slack import experiment_blocks
 from bot.slack.posting import SLACK_FAILURES, error_code, permalink
+from scheduler.delivery import deliver
 from storage import experiments, ideas
 from storage.models import Experiment, Idea, Learning
 
 log = logging.getLogger(__name__)
+
+CARD_JOB = "experiment-card"
 
 
 @dataclass(frozen=True)
@@ -43,32 +46,60 @@ async def start(
         )
         if idea is not None:
             await experiments.mark_idea_experimenting(session=session, idea_id=idea.id or 0)
-    channel = runtime.settings.experiments_channel
-    try:
-        response = await runtime.client.chat_postMessage(
-            channel=channel,
-            **experiment_blocks.experiment_card(experiment, idea),
-            unfurl_links=False,
+    return experiment, await post_card(runtime, experiment, idea)
+
+
+async def post_card(runtime: Runtime, experiment: Experiment, idea: Idea | None) -> Posted:
+    """Post the experiment's card once, however often this is called and from however many
+    processes: the card is a scheduled-style post claimed as (`experiment-card`, id)."""
+    delivery = await deliver(
+        runtime,
+        job=CARD_JOB,
+        period=str(experiment.id),
+        channel=runtime.settings.experiments_channel,
+        compose=lambda: _card(experiment, idea),
+        now=datetime.now(UTC),
+    )
+    if not delivery.delivered or not delivery.channel_id or not delivery.message_ts:
+        log.warning(
+            "the card of experiment %s is not posted yet: %s", experiment.id, delivery.summary()
         )
-    except SLACK_FAILURES as error:
-        log.warning("posting experiment %s failed: %r", experiment.id, error)
-        return experiment, Posted(False, error=error_code(error))
-    link = await permalink(runtime.client, response["channel"], response["ts"])
+        return Posted(False, error=delivery.error or delivery.outcome)
+    link = await permalink(runtime.client, delivery.channel_id, delivery.message_ts)
     async with runtime.db.session() as session:
         await experiments.record_card(
             session=session,
             experiment_id=experiment.id or 0,
-            channel_id=response["channel"],
-            message_ts=response["ts"],
+            channel_id=delivery.channel_id,
+            message_ts=delivery.message_ts,
             permalink=link,
         )
-    experiment.channel_id, experiment.message_ts = response["channel"], response["ts"]
+    experiment.channel_id, experiment.message_ts = delivery.channel_id, delivery.message_ts
     experiment.permalink = link
     if idea is not None and idea.message_ts:
         await _reply_in_thread(
             runtime, idea, experiment_blocks.experiment_started_reply(experiment)
         )
-    return experiment, Posted(True, permalink=link)
+    return Posted(True, permalink=link)
+
+
+async def _card(experiment: Experiment, idea: Idea | None) -> dict:
+    return experiment_blocks.experiment_card(experiment, idea)
+
+
+async def post_missing_cards(runtime: Runtime) -> int:
+    """Post the cards Slack did not take when their experiments started; how many went out."""
+    async with runtime.db.session() as session:
+        missing = await experiments.without_card(session=session)
+        linked = {
+            e.id: await ideas.get_idea(session=session, idea_id=e.idea_id)
+            for e in missing
+            if e.idea_id
+        }
+    posted = 0
+    for experiment in missing:
+        posted += (await post_card(runtime, experiment, linked.get(experiment.id))).ok
+    return posted
 
 
 async def post_update(

@@ -13,13 +13,12 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
-from bot import publishing
 from bot.app import build_app
 from bot.http_server import build_web_app, start_http
 from bot.runtime import Runtime
 from bot.settings import Settings
 from scheduler.jobs import catch_up
-from scheduler.timetable import build_scheduler
+from scheduler.timetable import build_scheduler, post_unposted
 from storage import migrate
 
 log = logging.getLogger(__name__)
@@ -64,7 +63,7 @@ async def serve(
     scheduler = build_scheduler(runtime) if scheduler_enabled else None
     # Start-up chores that must never hold up answering Slack.
     chores = {
-        asyncio.create_task(publishing.post_again(runtime), name="post-unposted-ideas"),
+        asyncio.create_task(post_unposted(runtime), name="post-unposted"),
         asyncio.create_task(_load_directory(runtime), name="load-user-directory"),
     }
     if scheduler is not None:

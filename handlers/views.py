@@ -90,7 +90,8 @@ async def experiment_form_submitted(
         text = (
             f":warning: Experiment #{experiment.id} is saved, but Slack didn't accept its card "
             f"(`{posted.error}`). Check that Lightbulb is in "
-            f"<#{runtime.settings.experiments_channel}> (`/invite @Lightbulb`)."
+            f"<#{runtime.settings.experiments_channel}> (`/invite @Lightbulb`): the card is "
+            "posted by itself within a few minutes once Slack takes it."
         )
     await _tell(client, user_id, {"text": text})
 

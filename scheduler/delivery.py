@@ -46,6 +46,8 @@ class Delivery:
     period: str
     outcome: str
     error: str | None = None
+    channel_id: str | None = None  # where the post is, once delivered
+    message_ts: str | None = None
 
     @property
     def delivered(self) -> bool:
@@ -84,7 +86,13 @@ async def deliver(
         )
     if not claim.won:
         outcome = {job_runs.POSTED: ALREADY_POSTED, job_runs.SKIPPED: SKIPPED}
-        return Delivery(job, period, outcome.get(claim.status, IN_PROGRESS))
+        return Delivery(
+            job,
+            period,
+            outcome.get(claim.status, IN_PROGRESS),
+            channel_id=claim.channel_id,
+            message_ts=claim.message_ts,
+        )
 
     if claim.taken_from == job_runs.CLAIMED and claim.previous_claimed_at is not None:
         try:
@@ -108,7 +116,7 @@ async def deliver(
                     now=now,
                 )
             log.info("%s %s: found the post of an interrupted run; not posting again", job, period)
-            return Delivery(job, period, RECOVERED)
+            return Delivery(job, period, RECOVERED, channel_id=channel, message_ts=found)
 
     payload = claim.payload
     if payload is None:
@@ -148,7 +156,7 @@ async def deliver(
             message_ts=response["ts"],
             now=now,
         )
-    return Delivery(job, period, POSTED)
+    return Delivery(job, period, POSTED, channel_id=response["channel"], message_ts=response["ts"])
 
 
 async def _find_post(

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import publishing
+from bot import experiments, publishing
 from bot.runtime import Runtime
 from scheduler.jobs import JOBS, Job, catch_up, run_due
 
@@ -41,7 +41,11 @@ def entries(runtime: Runtime, *, now: datetime) -> list[Entry]:
     ]
     for name, minutes, what in (
         (SWEEP_JOB, SWEEP_MINUTES, "retries scheduled posts that failed or were missed"),
-        (RETRY_UNPOSTED_JOB, RETRY_UNPOSTED_MINUTES, "posts ideas Slack did not take"),
+        (
+            RETRY_UNPOSTED_JOB,
+            RETRY_UNPOSTED_MINUTES,
+            "posts ideas and experiment cards Slack did not take",
+        ),
     ):
         trigger = IntervalTrigger(minutes=minutes, start_date=now)
         rows.append(
@@ -67,7 +71,7 @@ def build_scheduler(runtime: Runtime) -> AsyncIOScheduler:
         _sweep, "interval", minutes=SWEEP_MINUTES, args=[runtime], id=SWEEP_JOB, **common
     )
     scheduler.add_job(
-        publishing.post_again,
+        post_unposted,
         "interval",
         minutes=RETRY_UNPOSTED_MINUTES,
         args=[runtime],
@@ -79,6 +83,12 @@ def build_scheduler(runtime: Runtime) -> AsyncIOScheduler:
 
 async def _fire(job: Job, runtime: Runtime) -> None:
     await run_due(job, runtime, now=datetime.now(UTC))
+
+
+async def post_unposted(runtime: Runtime) -> None:
+    """Ideas and experiment cards that Slack did not take the first time."""
+    await publishing.post_again(runtime)
+    await experiments.post_missing_cards(runtime)
 
 
 async def _sweep(runtime: Runtime) -> None:

@@ -231,6 +231,16 @@ async def snooze(*, session: AsyncSession, experiment_id: int, until: datetime) 
     )
 
 
+async def without_card(*, session: AsyncSession) -> list[Experiment]:
+    """Running experiments whose card is not in Slack yet."""
+    result = await session.execute(
+        select(Experiment)
+        .where(col(Experiment.status) == RUNNING, col(Experiment.message_ts).is_(None))
+        .order_by(col(Experiment.id))
+    )
+    return list(result.scalars())
+
+
 async def started_between(
     *, session: AsyncSession, start: datetime, end: datetime
 ) -> list[Experiment]:

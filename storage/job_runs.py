@@ -33,6 +33,8 @@ class Claim:
     taken_from: str | None = None
     previous_claimed_at: datetime | None = None
     payload: str | None = None
+    channel_id: str | None = None
+    message_ts: str | None = None
 
 
 def _insert(session: AsyncSession) -> type[sa.Insert]:
@@ -74,7 +76,7 @@ async def claim(
     takeable = status == FAILED or (status == SKIPPED and take_skipped)
     stuck = status == CLAIMED and claimed_at < stuck_before
     if not (takeable or stuck):
-        return Claim(False, row.id, status)
+        return Claim(False, row.id, status, channel_id=row.channel_id, message_ts=row.message_ts)
     # Compare-and-set on what was read: of several processes taking over, one wins.
     taken = await session.execute(
         sa.update(JobRun)

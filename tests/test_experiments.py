@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from bot.slack import experiment_blocks
 from bot.slack.blocks import START_EXPERIMENT_ACTION
+from scheduler.timetable import post_unposted
 from storage import experiments as store
 from storage.models import Experiment, Idea
 from tests.harness import ADMIN, IDEAS_CHANNEL, LAB_CHANNEL, Harness
@@ -308,3 +309,37 @@ async def test_the_learning_form_checks_every_field(lab: Harness) -> None:
     )
 
     assert set(reply.json()["errors"]) == {"outcome", "learned"}
+
+
+async def test_a_card_slack_refused_is_posted_later_once(lab: Harness) -> None:
+    idea = await lab.share_idea("Shorter stand-ups")
+    lab.fake.not_in_channels.add(LAB)
+
+    await lab.submit_view(
+        experiment_blocks.EXPERIMENT_FORM, experiment_fields(idea=str(idea.id)), user="U0STARTER"
+    )
+
+    def starter_warned() -> bool:
+        return any(
+            c.args["channel"] == "U0STARTER" and "is saved, but" in c.args["text"]
+            for c in lab.fake.calls_to("chat.postMessage")
+        )
+
+    await eventually(starter_warned)
+    assert lab.fake.messages(LAB) == []
+    lab.fake.not_in_channels.discard(LAB)
+
+    await post_unposted(lab.runtime)
+    await post_unposted(lab.runtime)
+
+    [card] = lab.fake.messages(LAB)
+    assert "Experiment #1" in texts(card)
+    async with lab.db.session() as session:
+        experiment = await store.get_experiment(session=session, experiment_id=1)
+    assert experiment.message_ts == card["ts"] and experiment.permalink
+    linked = [
+        m
+        for m in lab.fake.messages(IDEAS_CHANNEL)
+        if m.get("thread_ts") == idea.message_ts and experiment.permalink in m["text"]
+    ]
+    assert len(linked) == 1
