@@ -7,12 +7,16 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from sqlalchemy.exc import DBAPIError
 
+from bot import logs
 from bot.settings import Settings, SettingsError, load_settings, read_environment
 
 EXIT_CONFIG = 2
+# Never logged, whatever a library prints at DEBUG.
+SECRET_SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")
 EXIT_UNAVAILABLE = 1
 
 
@@ -67,14 +71,28 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     env = read_environment()
-    logging.basicConfig(
-        level=(env.get("LOG_LEVEL") or "INFO").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+    level = (env.get("LOG_LEVEL") or "INFO").upper()
+    fmt = (env.get("LOG_FORMAT") or "text").lower()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR") or fmt not in ("text", "json"):
+        print(
+            "Settings LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, and LOG_FORMAT text or "
+            "json.",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    logs.configure(
+        level=level,
+        fmt=fmt,
+        secrets=[
+            *(env.get(name, "") for name in SECRET_SETTINGS),
+            urlsplit(env.get("DATABASE_URL", "")).password or "",
+        ],
     )
     # Alembic and APScheduler narrate every step at INFO; Lightbulb logs what matters itself.
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # aiosqlite logs every statement from its own thread, even at DEBUG too much to read.
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)
     command = args.command or "serve"
     try:
         if command == "migrate":

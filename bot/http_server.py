@@ -3,27 +3,56 @@
 from __future__ import annotations
 
 import logging
+import time
+import uuid
 
 from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
+from bot import logs
+from bot.metrics import Metrics
 from storage.database import Database
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 # Slack's payloads are small; anything much larger is not from Slack.
 MAX_BODY_BYTES = 1024 * 1024
 
 
-def build_web_app(bolt_app: AsyncApp, db: Database) -> web.Application:
+def request_kind(content_type: str, body: str) -> str:
+    """What a request to `EVENTS_PATH` carries, for metrics: cheap, and never trusted."""
+    if content_type == "application/json":
+        return "event"
+    if body.startswith("payload=") or "&payload=" in body:
+        return "interactive"
+    if "command=" in body:
+        return "command"
+    return "other"
+
+
+def build_web_app(bolt_app: AsyncApp, db: Database, metrics: Metrics) -> web.Application:
     """Events, slash commands and interactivity all arrive at `EVENTS_PATH`."""
 
     async def slack_events(request: web.Request) -> web.Response:
+        started = time.perf_counter()
+        logs.request_id.set(uuid.uuid4().hex[:12])
+        body = await request.text()
+        kind = request_kind(request.content_type, body)
         bolt_response = await bolt_app.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(bolt_response)
+        response = await to_aiohttp_response(bolt_response)
+        metrics.requests.labels(kind, str(response.status)).inc()
+        metrics.ack_seconds.labels(kind).observe(time.perf_counter() - started)
+        return response
+
+    async def metrics_page(_request: web.Request) -> web.Response:
+        return web.Response(
+            body=metrics.exposition(), headers={"Content-Type": CONTENT_TYPE_LATEST}
+        )
 
     async def healthz(_request: web.Request) -> web.Response:
         if await db.ping():
@@ -33,6 +62,7 @@ def build_web_app(bolt_app: AsyncApp, db: Database) -> web.Application:
     web_app = web.Application(client_max_size=MAX_BODY_BYTES)
     web_app.router.add_post(EVENTS_PATH, slack_events)
     web_app.router.add_get(HEALTH_PATH, healthz)
+    web_app.router.add_get(METRICS_PATH, metrics_page)
     return web_app
 
 

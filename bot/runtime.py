@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.live_count import PostRefresher
+from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.slack.client import build_web_client
 from bot.slack.rate import CHAT_UPDATE_PER_MINUTE, RateLimiter
@@ -21,6 +22,7 @@ class Runtime:
     settings: Settings
     db: Database
     client: AsyncWebClient
+    metrics: Metrics = field(default_factory=Metrics)
     users: UserDirectory = field(init=False)
     posts: PostRefresher = field(init=False)
     votes: VoteRecorder = field(init=False)
@@ -42,13 +44,18 @@ class Runtime:
             vote_emojis=self.settings.vote_emojis,
             on_change=self.posts.request,
         )
+        self.metrics.watch_votes(self.votes.verdicts)
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
+        metrics = Metrics()
         return cls(
             settings=settings,
             db=Database(settings.database_url),
-            client=build_web_client(token=settings.slack_bot_token, api_url=settings.slack_api_url),
+            client=build_web_client(
+                token=settings.slack_bot_token, api_url=settings.slack_api_url, metrics=metrics
+            ),
+            metrics=metrics,
         )
 
     async def close(self) -> None:

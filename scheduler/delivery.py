@@ -74,6 +74,30 @@ async def deliver(
     now: datetime,
     take_skipped: bool = False,
 ) -> Delivery:
+    """Post (job, period) to `channel` unless it is posted already; see the module's rules."""
+    delivery = await _deliver(
+        runtime,
+        job=job,
+        period=period,
+        channel=channel,
+        compose=compose,
+        now=now,
+        take_skipped=take_skipped,
+    )
+    runtime.metrics.job_runs.labels(job, delivery.outcome).inc()
+    return delivery
+
+
+async def _deliver(
+    runtime: Runtime,
+    *,
+    job: str,
+    period: str,
+    channel: str,
+    compose: Callable[[], Awaitable[dict]],
+    now: datetime,
+    take_skipped: bool,
+) -> Delivery:
     async with runtime.db.session() as session:
         claim = await job_runs.claim(
             session=session,

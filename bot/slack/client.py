@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -11,6 +13,9 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.metrics import Metrics
+from bot.slack.posting import SLACK_FAILURES, error_code
 
 REQUEST_TIMEOUT_SECONDS = 10
 CONNECTION_RETRIES = 2
@@ -36,7 +41,27 @@ class ServerErrorRetryHandler(AsyncServerErrorRetryHandler):
         return response is not None and response.status_code in RETRIED_SERVER_STATUSES
 
 
-def build_web_client(*, token: str, api_url: str = "") -> AsyncWebClient:
+class CountingWebClient(AsyncWebClient):
+    """Counts every Web API call and failure by method for `/metrics`."""
+
+    def __init__(self, *, metrics: Metrics | None = None, **options: Any) -> None:
+        super().__init__(**options)
+        self._metrics = metrics
+
+    async def api_call(self, api_method: str, **kwargs: Any) -> Any:  # type: ignore[override]
+        if self._metrics is None:
+            return await super().api_call(api_method, **kwargs)
+        self._metrics.slack_calls.labels(api_method).inc()
+        try:
+            return await super().api_call(api_method, **kwargs)
+        except SLACK_FAILURES as error:
+            self._metrics.slack_errors.labels(api_method, error_code(error)).inc()
+            raise
+
+
+def build_web_client(
+    *, token: str, api_url: str = "", metrics: Metrics | None = None
+) -> AsyncWebClient:
     """A client that honours `Retry-After` on 429 and retries 5xx and dropped connections.
 
     slack_sdk retries only connection errors by default; the others are added here.
@@ -44,7 +69,8 @@ def build_web_client(*, token: str, api_url: str = "") -> AsyncWebClient:
     options: dict[str, str] = {}
     if api_url:
         options["base_url"] = api_url if api_url.endswith("/") else api_url + "/"
-    return AsyncWebClient(
+    return CountingWebClient(
+        metrics=metrics,
         token=token,
         timeout=REQUEST_TIMEOUT_SECONDS,
         retry_handlers=[
