@@ -19,10 +19,15 @@ from bot.runtime import Runtime
 from bot.slack.users import LookupFailed
 from bot.voting import base_emoji
 from storage import votes
-from storage.models import utcnow
+from storage.models import Idea, utcnow
 from storage.votes import CLOSED_STATUSES, ReactionChange
 
 log = logging.getLogger(__name__)
+
+# A restart checks the ideas voted on this recently, at most this many of them
+# (reactions.get is Tier 3: about 50 calls a minute).
+RECENT_ACTIVITY = timedelta(hours=1)
+RECENT_IDEAS_CHECKED = 40
 
 
 @dataclass
@@ -49,9 +54,32 @@ class ReconcileReport:
 
 
 async def reconcile(runtime: Runtime, *, days: int) -> ReconcileReport:
-    report = ReconcileReport()
     async with runtime.db.session() as session:
         recent = await votes.posted_since(session=session, since=utcnow() - timedelta(days=days))
+    return await _reconcile(runtime, recent)
+
+
+async def repair_recent(runtime: Runtime) -> ReconcileReport:
+    """At start-up: re-read the ideas voted on in the last RECENT_ACTIVITY. A process that
+    died (or was killed) may have acknowledged votes it never committed; Slack will not send
+    those again, but its reactions still show them."""
+    async with runtime.db.session() as session:
+        active = await votes.voted_on_since(
+            session=session, since=utcnow() - RECENT_ACTIVITY, limit=RECENT_IDEAS_CHECKED
+        )
+    report = await _reconcile(runtime, active)
+    if report.added or report.removed:
+        log.warning(
+            "repaired votes on %s after a restart: %d added, %d removed",
+            ", ".join(f"#{i}" for i in report.changed_ideas),
+            report.added,
+            report.removed,
+        )
+    return report
+
+
+async def _reconcile(runtime: Runtime, recent: list[Idea]) -> ReconcileReport:
+    report = ReconcileReport()
     vote_emojis = set(runtime.settings.vote_emojis)
     for idea in recent:
         if idea.status in CLOSED_STATUSES:

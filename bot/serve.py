@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.app import build_app
 from bot.http_server import build_web_app, start_http
+from bot.reconcile import repair_recent
 from bot.runtime import Runtime
 from bot.settings import Settings
 from scheduler.jobs import catch_up
@@ -65,6 +66,7 @@ async def serve(
     chores = {
         asyncio.create_task(post_unposted(runtime), name="post-unposted"),
         asyncio.create_task(_load_directory(runtime), name="load-user-directory"),
+        asyncio.create_task(repair_recent(runtime), name="repair-recent-votes"),
     }
     if scheduler is not None:
         # Periods missed while the bot was down are posted now, once.

@@ -185,3 +185,22 @@ async def posted_since(*, session: AsyncSession, since: datetime) -> list[Idea]:
         .order_by(col(Idea.id))
     )
     return list(result.scalars())
+
+
+async def voted_on_since(*, session: AsyncSession, since: datetime, limit: int) -> list[Idea]:
+    """Posted ideas whose votes changed at or after `since`, most recently voted first."""
+    latest = sa.func.max(VoteReaction.updated_at)
+    recent = (
+        select(VoteReaction.idea_id, latest.label("latest"))
+        .where(col(VoteReaction.updated_at) >= since)
+        .group_by(col(VoteReaction.idea_id))
+        .subquery()
+    )
+    result = await session.execute(
+        select(Idea)
+        .join(recent, recent.c.idea_id == Idea.id)
+        .where(col(Idea.message_ts).is_not(None))
+        .order_by(recent.c.latest.desc())
+        .limit(limit)
+    )
+    return list(result.scalars())

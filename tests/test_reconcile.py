@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.reconcile import reconcile
+from bot.reconcile import reconcile, repair_recent
 from tests.harness import BOT_TOKEN, IDEAS_CHANNEL, Harness
 from tests.processes import run_cli
 
@@ -70,3 +70,25 @@ async def test_reconcile_from_the_command_line(bot: Harness, tmp_path: Path) -> 
     assert await bot.votes_on(idea) == 1
     updated = bot.fake.message(IDEAS_CHANNEL, idea.message_ts)
     assert "*1 vote*" in updated["blocks"][-1]["elements"][0]["text"]
+
+
+async def test_a_restart_repairs_votes_acked_but_never_committed(bot: Harness) -> None:
+    busy = await bot.share_idea("Busy idea")
+    quiet = await bot.share_idea("Quiet idea")
+    bot.add_people("U0ANA0001", "U0BEN0001", "U0CAT0001")
+    await bot.react(busy, "U0ANA0001")
+    await bot.wait_judged(1)
+    await bot.runtime.votes.drain()
+    # Slack shows three votes; the process that acked two of them died before committing.
+    bot.fake.set_reactions(
+        IDEAS_CHANNEL,
+        busy.message_ts,
+        [{"name": "+1", "users": ["U0ANA0001", "U0BEN0001", "U0CAT0001"], "count": 3}],
+    )
+
+    report = await repair_recent(bot.runtime)
+
+    assert (report.checked, report.added, report.removed) == (1, 2, 0)
+    assert await bot.votes_on(busy) == 3
+    read = [c.args["timestamp"] for c in bot.fake.calls_to("reactions.get")]
+    assert read == [busy.message_ts] and quiet.message_ts not in read
