@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from bot.slack import payload
+
 HYPOTHESIS_LIMIT = 1000
 METRIC_LIMIT = 300
 UPDATE_LIMIT = 2000
@@ -34,12 +36,6 @@ class ExperimentDraft:
     idea_ref: str = ""
 
 
-def parse_idea_ref(text: str) -> int | None:
-    """`12` or `#12` → 12; anything else → None."""
-    digits = text.strip().removeprefix("#")
-    return int(digits) if digits.isdigit() else None
-
-
 def experiment_problems(draft: ExperimentDraft, *, today: date) -> dict[str, str]:
     """Field-by-field problems with the experiment form; empty when it can start."""
     problems: dict[str, str] = {}
@@ -57,7 +53,7 @@ def experiment_problems(draft: ExperimentDraft, *, today: date) -> dict[str, str
         problems[F_ENDS_ON] = "Pick the day the experiment ends."
     elif draft.ends_on < today:
         problems[F_ENDS_ON] = f"The end date is in the past: pick {today:%-d %B} or later."
-    if draft.idea_ref.strip() and parse_idea_ref(draft.idea_ref) is None:
+    if draft.idea_ref.strip() and payload.parse_id(draft.idea_ref) is None:
         problems[F_IDEA] = "Give the idea's number, like 12 (see `/idea mine` or `/idea top`)."
     return problems
 

@@ -8,12 +8,12 @@ import uuid
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 
 from bot import logs
-from bot.metrics import Metrics
-from storage.database import Database
+from bot.runtime import Runtime
+from bot.slack import inbound
 
 log = logging.getLogger(__name__)
 
@@ -35,16 +35,24 @@ def request_kind(content_type: str, body: str) -> str:
     return "other"
 
 
-def build_web_app(bolt_app: AsyncApp, db: Database, metrics: Metrics) -> web.Application:
+def build_web_app(bolt_app: AsyncApp, runtime: Runtime) -> web.Application:
     """Events, slash commands and interactivity all arrive at `EVENTS_PATH`."""
+    db, metrics = runtime.db, runtime.metrics
+    signing_secret = runtime.settings.slack_signing_secret
 
     async def slack_events(request: web.Request) -> web.Response:
         started = time.perf_counter()
         logs.request_id.set(uuid.uuid4().hex[:12])
-        body = await request.text()
-        kind = request_kind(request.content_type, body)
-        bolt_response = await bolt_app.async_dispatch(await to_bolt_request(request))
-        response = await to_aiohttp_response(bolt_response)
+        raw = await request.read()
+        bolt_request = inbound.read(
+            raw, request.headers, request.query_string, signing_secret=signing_secret
+        )
+        if isinstance(bolt_request, inbound.Refusal):
+            kind = "refused"
+            response = web.Response(status=bolt_request.status, text=bolt_request.reason)
+        else:
+            kind = request_kind(request.content_type, bolt_request.raw_body)
+            response = await to_aiohttp_response(await bolt_app.async_dispatch(bolt_request))
         metrics.requests.labels(kind, str(response.status)).inc()
         metrics.ack_seconds.labels(kind).observe(time.perf_counter() - started)
         return response

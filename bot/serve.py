@@ -75,9 +75,7 @@ async def serve(
         if mode == "socket":
             await _run_socket_mode(bolt_app, settings, stop, scheduler)
         else:
-            runner = await start_http(
-                build_web_app(bolt_app, runtime.db, runtime.metrics), host=host, port=port
-            )
+            runner = await start_http(build_web_app(bolt_app, runtime), host=host, port=port)
             log.info("Lightbulb is listening on http://%s:%s/slack/events", host, port)
             if scheduler:
                 scheduler.start()

@@ -15,7 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import experiment_rules as rules
 from bot import experiments
 from bot.runtime import Runtime
-from bot.slack import experiment_blocks
+from bot.slack import experiment_blocks, payload
 from bot.slack.blocks import START_EXPERIMENT_ACTION
 from bot.time import today
 from storage import experiments as experiment_store
@@ -28,9 +28,8 @@ DEFAULT_EXPERIMENT_DAYS = 14
 def register(app: AsyncApp, runtime: Runtime) -> None:
     async def on_start(ack: AsyncAck, body: dict, client: AsyncWebClient) -> None:
         await ack()
-        value = (body.get("actions") or [{}])[0].get("value") or ""
         await open_experiment_form(
-            runtime, client, body, idea_id=int(value) if value.isdigit() else None
+            runtime, client, body, idea_id=payload.parse_id(payload.action_value(body))
         )
 
     async def on_update(
@@ -64,13 +63,13 @@ async def open_experiment_form(
     runtime: Runtime, client: AsyncWebClient, body: dict, *, idea_id: int | None
 ) -> bool:
     """Open the experiment form right away, while the trigger is fresh."""
-    user_id = (body.get("user") or {}).get("id") or body.get("user_id") or ""
+    user_id = payload.user_id(body) or str(body.get("user_id") or "")
     form = experiment_blocks.experiment_form(
         owner_id=user_id,
         ends_on=today(runtime.settings.tz) + timedelta(days=DEFAULT_EXPERIMENT_DAYS),
         idea_id=idea_id,
     )
-    return await _open(client, body["trigger_id"], form)
+    return await _open(client, payload.trigger_id(body), form)
 
 
 async def manage_experiment(
@@ -95,7 +94,7 @@ async def manage_experiment(
             replace_original=False,
         )
         return
-    if not await _open(client, body["trigger_id"], form_for(experiment_id)):
+    if not await _open(client, payload.trigger_id(body), form_for(experiment_id)):
         await respond(
             text=":warning: Slack didn't let me open the form just now. Please click again.",
             response_type="ephemeral",
@@ -105,21 +104,17 @@ async def manage_experiment(
 
 async def snooze_prompt(runtime: Runtime, body: dict, respond: AsyncRespond) -> None:
     """ "Snooze" on a learning prompt: ask again after the chosen number of days."""
-    value = (body.get("actions") or [{}])[0].get("value") or ""
-    button, _, days_text = value.rpartition(":")
+    button, _, days_text = payload.action_value(body).rpartition(":")
     parsed = experiment_blocks.parse_button_value(button)
-    if parsed is None or not days_text.isdigit():
+    days = next((d for d, _ in experiment_blocks.SNOOZE_CHOICES if str(d) == days_text), None)
+    if parsed is None or days is None:
         return
-    experiment_id, owner_id = parsed
-    user_id = (body.get("user") or {}).get("id") or ""
-    if not rules.can_manage(user_id, owner_id, runtime.settings.admin_user_ids):
-        await respond(
-            text=rules.refusal(experiment_id, owner_id),
-            response_type="ephemeral",
-            replace_original=False,
-        )
+    experiment_id = parsed[0]
+    refusal = await _refusal(runtime, experiment_id, payload.user_id(body))
+    if refusal is not None:
+        await respond(text=refusal, response_type="ephemeral", replace_original=False)
         return
-    until = datetime.now(UTC) + timedelta(days=int(days_text))
+    until = datetime.now(UTC) + timedelta(days=days)
     async with runtime.db.session() as session:
         await experiment_store.snooze(session=session, experiment_id=experiment_id, until=until)
     await respond(
@@ -134,9 +129,10 @@ async def cancel_experiment(runtime: Runtime, body: dict, respond: AsyncRespond)
     clicked = _clicked(body)
     if clicked is None:
         return
-    experiment_id, owner_id, user_id = clicked
-    if not rules.can_manage(user_id, owner_id, runtime.settings.admin_user_ids):
-        text = rules.refusal(experiment_id, owner_id)
+    experiment_id, _, user_id = clicked
+    refusal = await _refusal(runtime, experiment_id, user_id)
+    if refusal is not None:
+        text = refusal
     elif await experiments.cancel(runtime, experiment_id=experiment_id, cancelled_by=user_id):
         text = f":white_check_mark: Experiment #{experiment_id} is cancelled. No more reminders."
     else:
@@ -146,12 +142,24 @@ async def cancel_experiment(runtime: Runtime, body: dict, respond: AsyncRespond)
 
 def _clicked(body: dict) -> tuple[int, str, str] | None:
     """(experiment id, owner id, who clicked) from an experiment button, or None."""
-    parsed = experiment_blocks.parse_button_value(
-        (body.get("actions") or [{}])[0].get("value") or ""
-    )
+    parsed = experiment_blocks.parse_button_value(payload.action_value(body))
     if parsed is None:
         return None
-    return parsed[0], parsed[1], (body.get("user") or {}).get("id") or ""
+    return parsed[0], parsed[1], payload.user_id(body)
+
+
+async def _refusal(runtime: Runtime, experiment_id: int, user_id: str) -> str | None:
+    """Why `user_id` may not change the experiment, judged by the owner on record: a button's
+    value says who owned it when the card was drawn, and may be stale."""
+    async with runtime.db.session() as session:
+        experiment = await experiment_store.get_experiment(
+            session=session, experiment_id=experiment_id
+        )
+    if experiment is None:
+        return f"Experiment #{experiment_id} no longer exists."
+    if not rules.can_manage(user_id, experiment.owner_id, runtime.settings.admin_user_ids):
+        return rules.refusal(experiment_id, experiment.owner_id)
+    return None
 
 
 async def _open(client: AsyncWebClient, trigger_id: str, form: View) -> bool:

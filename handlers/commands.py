@@ -10,10 +10,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import award_rules, capture, experiment_rules, publishing, replies
+from bot import award_rules, capture, publishing, replies
 from bot.leaderboard import parse_period
 from bot.runtime import Runtime
-from bot.slack import blocks
+from bot.slack import blocks, payload
 from bot.slack.text import escape
 from handlers import statuses
 from handlers.actions import open_experiment_form
@@ -67,7 +67,7 @@ async def idea_command(
         entries = [(i.id or 0, i.text, i.permalink, n, i.status) for i, n in rows]
         await respond(**blocks.my_ideas_message(entries, total=total))
     elif parsed.action is capture.Action.EXPERIMENT:
-        idea_id = experiment_rules.parse_idea_ref(parsed.text)
+        idea_id = payload.parse_id(parsed.text)
         if parsed.text.strip() and idea_id is None:
             await ack(
                 text=f"`{escape(parsed.text.strip())}` is not an idea number. Use "
@@ -87,13 +87,13 @@ async def idea_command(
     elif parsed.action is capture.Action.HISTORY:
         await ack(**blocks.private_note(await statuses.history_command(runtime, text=parsed.text)))
     elif parsed.action in (capture.Action.MUTE, capture.Action.UNMUTE):
-        number = parsed.text.strip().removeprefix("#")
-        if not number.isdigit():
+        idea_id = payload.parse_id(parsed.text)
+        if idea_id is None:
             await ack(text=f"Which idea? Use `/idea {parsed.action.value} 12`.")
             return
         reply = await statuses.mute(
             runtime,
-            idea_id=int(number),
+            idea_id=idea_id,
             user_id=user_id,
             muted=parsed.action is capture.Action.MUTE,
         )

@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.home import HomePublisher
-from bot.slack import blocks, home_blocks
+from bot.slack import blocks, home_blocks, payload
 from bot.slack.posting import SLACK_FAILURES, error_code
 
 log = logging.getLogger(__name__)
@@ -24,16 +24,16 @@ def register(app: AsyncApp, publisher: HomePublisher) -> None:
     async def on_new_idea(ack: AsyncAck, body: dict, client: AsyncWebClient) -> None:
         await ack()
         try:
-            await client.views_open(trigger_id=body["trigger_id"], view=blocks.idea_form())
+            await client.views_open(trigger_id=payload.trigger_id(body), view=blocks.idea_form())
         except SlackApiError as error:
             log.warning("views.open failed: %s", error.response.get("error"))
 
     async def on_page(ack: AsyncAck, body: dict) -> None:
         await ack()
-        value = (body.get("actions") or [{}])[0].get("value") or ""
-        if value.isdigit():
+        value = payload.action_value(body)
+        if value.isascii() and value.isdigit() and len(value) < len(str(payload.MAX_ID)):
             try:
-                await publisher.show_page(body["user"]["id"], int(value))
+                await publisher.show_page(payload.user_id(body), int(value))
             except SLACK_FAILURES as error:
                 log.warning("the review page was not published: %s", error_code(error))
 

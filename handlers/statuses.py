@@ -14,7 +14,7 @@ from bot import idea_status
 from bot import status_rules as rules
 from bot.home import HomePublisher
 from bot.runtime import Runtime
-from bot.slack import status_blocks
+from bot.slack import payload, status_blocks
 from bot.slack.blocks import CHANGE_STATUS_ACTION
 from bot.slack.text import escape
 from storage import ideas, statuses
@@ -37,15 +37,15 @@ def register(app: AsyncApp, runtime: Runtime, home: HomePublisher) -> None:
 
     async def on_mute(ack: AsyncAck, body: dict, respond: AsyncRespond) -> None:
         await ack()
-        value = (body.get("actions") or [{}])[0].get("value") or ""
-        if value.isdigit():
-            text = await mute(runtime, idea_id=int(value), user_id=body["user"]["id"])
+        idea_id = payload.parse_id(payload.action_value(body))
+        if idea_id is not None:
+            text = await mute(runtime, idea_id=idea_id, user_id=payload.user_id(body))
             await respond(text=text, response_type="ephemeral", replace_original=False)
 
     async def on_submit(ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient) -> None:
         await status_form_submitted(runtime, ack=ack, body=body, view=view, client=client)
         if status_blocks.form_from_home(view):
-            home.opened(body["user"]["id"])
+            home.opened(payload.user_id(body))
 
     app.action(CHANGE_STATUS_ACTION)(on_change_status)
     app.action(re.compile(rf"^{status_blocks.MUTE_ACTION}_\d+$"))(on_mute)
@@ -59,8 +59,8 @@ def is_admin(runtime: Runtime, user_id: str) -> bool:
 async def open_status_form(
     runtime: Runtime, body: dict, client: AsyncWebClient, respond: AsyncRespond
 ) -> None:
-    value = (body.get("actions") or [{}])[0].get("value") or ""
-    user_id = body["user"]["id"]
+    idea_id = payload.parse_id(payload.action_value(body))
+    user_id = payload.user_id(body)
 
     async def tell(text: str) -> None:
         # Buttons in a message answer through its response URL; the Home tab has none.
@@ -73,16 +73,14 @@ async def open_status_form(
         await tell(NOT_AN_ADMIN)
         return
     async with runtime.db.session() as session:
-        idea = (
-            await ideas.get_idea(session=session, idea_id=int(value)) if value.isdigit() else None
-        )
+        idea = await ideas.get_idea(session=session, idea_id=idea_id) if idea_id else None
     if idea is None:
         await tell("That idea no longer exists.")
         return
     from_home = (body.get("container") or {}).get("type") == "view"
     try:
         await client.views_open(
-            trigger_id=body["trigger_id"],
+            trigger_id=payload.trigger_id(body),
             view=status_blocks.status_form(idea, from_home=from_home),
         )
     except SlackApiError as error:
@@ -96,9 +94,9 @@ async def open_status_form(
 async def status_form_submitted(
     runtime: Runtime, *, ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient
 ) -> None:
-    user_id = body["user"]["id"]
+    user_id = payload.user_id(body)
     idea_id = status_blocks.form_idea_id(view)
-    status, reason, owner = status_blocks.status_form_values(view.get("state") or {})
+    status, reason, owner = status_blocks.status_form_values(view)
     if not is_admin(runtime, user_id):
         await ack(response_action="errors", errors={status_blocks.F_STATUS: NOT_AN_ADMIN})
         return
@@ -158,14 +156,14 @@ async def status_command(runtime: Runtime, *, user_id: str, text: str) -> str:
 
 
 async def history_command(runtime: Runtime, *, text: str) -> str:
-    number = text.strip().removeprefix("#")
-    if not number.isdigit():
+    idea_id = payload.parse_id(text)
+    if idea_id is None:
         return "Which idea? Use `/idea history 12`."
     async with runtime.db.session() as session:
-        idea = await ideas.get_idea(session=session, idea_id=int(number))
+        idea = await ideas.get_idea(session=session, idea_id=idea_id)
         if idea is None:
-            return f"There is no idea #{number}."
-        changes = await statuses.history(session=session, idea_id=int(number))
+            return f"There is no idea #{idea_id}."
+        changes = await statuses.history(session=session, idea_id=idea_id)
     return status_blocks.history_message(idea, changes)
 
 

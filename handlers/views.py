@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import capture, experiments, publishing, replies
 from bot import experiment_rules as rules
 from bot.runtime import Runtime
-from bot.slack import blocks, experiment_blocks
+from bot.slack import blocks, experiment_blocks, payload
 from bot.time import today
 from storage import experiments as experiment_store
 from storage import ideas
@@ -40,13 +40,13 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 async def idea_form_submitted(
     runtime: Runtime, *, ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient
 ) -> None:
-    draft = blocks.form_values(view.get("state") or {})
+    draft = blocks.form_values(view)
     problems = capture.form_problems(draft)
     if problems:
         await ack(response_action="errors", errors=problems)
         return
     await ack()
-    user_id = body["user"]["id"]
+    user_id = payload.user_id(body)
     try:
         outcome = await publishing.capture_idea(
             runtime, author_id=user_id, draft=capture.clean(draft)
@@ -63,10 +63,10 @@ async def idea_form_submitted(
 async def experiment_form_submitted(
     runtime: Runtime, *, ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient
 ) -> None:
-    draft = experiment_blocks.experiment_form_values(view.get("state") or {})
+    draft = experiment_blocks.experiment_form_values(view)
     problems = rules.experiment_problems(draft, today=today(runtime.settings.tz))
     idea = None
-    idea_id = rules.parse_idea_ref(draft.idea_ref)
+    idea_id = payload.parse_id(draft.idea_ref)
     if idea_id is not None and not problems:
         async with runtime.db.session() as session:
             idea = await ideas.get_idea(session=session, idea_id=idea_id)
@@ -76,7 +76,7 @@ async def experiment_form_submitted(
         await ack(response_action="errors", errors=problems)
         return
     await ack()
-    user_id = body["user"]["id"]
+    user_id = payload.user_id(body)
     experiment, posted = await experiments.start(
         runtime, started_by=user_id, draft=draft, idea=idea
     )
@@ -108,7 +108,7 @@ async def _managed_experiment(
             experiment = await experiment_store.get_experiment(
                 session=session, experiment_id=experiment_id
             )
-    user_id = body["user"]["id"]
+    user_id = payload.user_id(body)
     if experiment is None:
         problem = "This experiment no longer exists."
     elif not rules.can_manage(user_id, experiment.owner_id, runtime.settings.admin_user_ids):
@@ -124,7 +124,7 @@ async def _managed_experiment(
 async def update_form_submitted(
     runtime: Runtime, *, ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient
 ) -> None:
-    text = experiment_blocks.text_value(view.get("state") or {}, rules.F_UPDATE)
+    text = payload.text_input(view, rules.F_UPDATE)
     problem = rules.text_problem(text, limit=rules.UPDATE_LIMIT, what="the update")
     if problem:
         await ack(response_action="errors", errors={rules.F_UPDATE: problem})
@@ -133,7 +133,7 @@ async def update_form_submitted(
     if experiment is None:
         return
     await ack()
-    user_id = body["user"]["id"]
+    user_id = payload.user_id(body)
     posted = await experiments.post_update(
         runtime, experiment=experiment, author_id=user_id, text=text.strip()
     )
@@ -152,10 +152,9 @@ async def update_form_submitted(
 async def learning_form_submitted(
     runtime: Runtime, *, ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient
 ) -> None:
-    state = view.get("state") or {}
-    outcome = experiment_blocks.selected_option(state, rules.F_OUTCOME)
-    learned = experiment_blocks.text_value(state, rules.F_LEARNED)
-    next_step = experiment_blocks.text_value(state, rules.F_NEXT)
+    outcome = payload.selected_option(view, rules.F_OUTCOME)
+    learned = payload.text_input(view, rules.F_LEARNED)
+    next_step = payload.text_input(view, rules.F_NEXT)
     problems = {
         block: problem
         for block, problem in (
@@ -181,7 +180,7 @@ async def learning_form_submitted(
     if experiment is None:
         return
     await ack()
-    user_id = body["user"]["id"]
+    user_id = payload.user_id(body)
     learning, posted = await experiments.conclude(
         runtime,
         experiment=experiment,

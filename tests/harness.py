@@ -271,9 +271,7 @@ async def start_harness(database_url: str, **setting_overrides: str) -> tuple[Ha
     await fake.start()
     settings = settings_for_tests(database_url, fake.api_url, **setting_overrides)
     runtime = Runtime.build(settings)
-    runner = await start_http(
-        build_web_app(build_app(runtime), runtime.db, runtime.metrics), host="127.0.0.1", port=0
-    )
+    runner = await start_http(build_web_app(build_app(runtime), runtime), host="127.0.0.1", port=0)
     http = aiohttp.ClientSession()
     harness = Harness(fake, runtime, f"http://127.0.0.1:{bound_port(runner)}", http)
 

@@ -74,9 +74,7 @@ async def test_healthz_is_503_when_the_database_is_gone(tmp_path) -> None:  # no
     unreachable = "postgresql://nobody@127.0.0.1:1/none"
     settings = settings_for_tests(unreachable, "http://127.0.0.1:1/api/")
     runtime = Runtime.build(settings)
-    runner = await start_http(
-        build_web_app(build_app(runtime), runtime.db, runtime.metrics), host="127.0.0.1", port=0
-    )
+    runner = await start_http(build_web_app(build_app(runtime), runtime), host="127.0.0.1", port=0)
     try:
         async with (
             aiohttp.ClientSession() as http,

@@ -21,6 +21,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import capture, status_rules
+from bot.slack import payload
+from bot.slack.payload import INPUT_ACTION
 from bot.slack.text import (
     MESSAGE_BLOCK_LIMIT,
     NOTIFICATION_TEXT_LIMIT,
@@ -31,7 +33,6 @@ from bot.slack.text import (
 from storage.models import Idea
 
 IDEA_FORM_CALLBACK = "idea_form"
-INPUT_ACTION = "value"
 START_EXPERIMENT_ACTION = "idea_start_experiment"
 CHANGE_STATUS_ACTION = "idea_change_status"
 
@@ -217,18 +218,12 @@ def idea_form(draft: capture.IdeaDraft | None = None, *, notice: str | None = No
     )
 
 
-def form_values(state: dict) -> capture.IdeaDraft:
-    """Read the form's fields out of a `view_submission` payload's `view.state`."""
-    values = state.get("values") or {}
-
-    def field(block_id: str) -> str:
-        value = (values.get(block_id) or {}).get(INPUT_ACTION) or {}
-        return value.get("value") or ""
-
+def form_values(view: dict) -> capture.IdeaDraft:
+    """Read the form's fields out of a `view_submission` payload's `view`."""
     return capture.IdeaDraft(
-        text=field(capture.FORM_SUMMARY),
-        problem=field(capture.FORM_PROBLEM),
-        details=field(capture.FORM_DETAILS),
+        text=payload.text_input(view, capture.FORM_SUMMARY),
+        problem=payload.text_input(view, capture.FORM_PROBLEM),
+        details=payload.text_input(view, capture.FORM_DETAILS),
     )
 
 

@@ -25,6 +25,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import experiment_rules as rules
+from bot.slack import payload
 from bot.slack.blocks import INPUT_ACTION, sections, to_dicts
 from bot.slack.text import escape, truncate
 from storage.models import Experiment, Idea, Learning
@@ -129,43 +130,24 @@ def experiment_form(*, owner_id: str, ends_on: date, idea_id: int | None) -> Vie
     )
 
 
-def experiment_form_values(state: dict) -> rules.ExperimentDraft:
-    values = state.get("values") or {}
-
-    def element(block_id: str) -> dict:
-        return (values.get(block_id) or {}).get(INPUT_ACTION) or {}
-
-    chosen = element(rules.F_ENDS_ON).get("selected_date")
+def experiment_form_values(view: dict) -> rules.ExperimentDraft:
+    chosen = payload.selected_date(view, rules.F_ENDS_ON)
     try:
         ends_on = date.fromisoformat(chosen) if chosen else None
     except ValueError:
         ends_on = None
     return rules.ExperimentDraft(
-        hypothesis=element(rules.F_HYPOTHESIS).get("value") or "",
-        metric=element(rules.F_METRIC).get("value") or "",
-        owner_id=element(rules.F_OWNER).get("selected_user") or "",
+        hypothesis=payload.text_input(view, rules.F_HYPOTHESIS),
+        metric=payload.text_input(view, rules.F_METRIC),
+        owner_id=payload.selected_user(view, rules.F_OWNER),
         ends_on=ends_on,
-        idea_ref=element(rules.F_IDEA).get("value") or "",
+        idea_ref=payload.text_input(view, rules.F_IDEA),
     )
 
 
 def form_experiment_id(view: dict) -> int | None:
     """The experiment a form is about, from its `private_metadata`."""
-    try:
-        value = json.loads(view.get("private_metadata") or "{}").get("experiment_id")
-    except (ValueError, AttributeError):
-        return None
-    return value if isinstance(value, int) else None
-
-
-def text_value(state: dict, block_id: str) -> str:
-    element = ((state.get("values") or {}).get(block_id) or {}).get(INPUT_ACTION) or {}
-    return element.get("value") or ""
-
-
-def selected_option(state: dict, block_id: str) -> str:
-    element = ((state.get("values") or {}).get(block_id) or {}).get(INPUT_ACTION) or {}
-    return (element.get("selected_option") or {}).get("value") or ""
+    return payload.parse_id(payload.metadata(view).get("experiment_id"))
 
 
 def button_value(experiment: Experiment) -> str:
@@ -176,7 +158,8 @@ def button_value(experiment: Experiment) -> str:
 
 def parse_button_value(value: str) -> tuple[int, str] | None:
     number, _, owner = value.partition(":")
-    return (int(number), owner) if number.isdigit() and owner else None
+    experiment_id = payload.parse_id(number)
+    return (experiment_id, owner) if experiment_id is not None and owner else None
 
 
 def _cancel_button(experiment: Experiment) -> ButtonElement:

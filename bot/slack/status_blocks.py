@@ -22,6 +22,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import status_rules as rules
+from bot.slack import payload
 from bot.slack.blocks import INPUT_ACTION, linked_title, sections, to_dicts
 from bot.slack.text import escape, truncate
 from storage.models import Idea, StatusChange
@@ -81,32 +82,20 @@ def status_form(idea: Idea, *, from_home: bool = False) -> View:
     )
 
 
-def status_form_values(state: dict) -> tuple[str, str, str | None]:
-    values = state.get("values") or {}
-
-    def element(block_id: str) -> dict:
-        return (values.get(block_id) or {}).get(INPUT_ACTION) or {}
-
-    status = (element(F_STATUS).get("selected_option") or {}).get("value") or ""
-    reason = element(F_REASON).get("value") or ""
-    owner = element(F_OWNER).get("selected_user") or None
+def status_form_values(view: dict) -> tuple[str, str, str | None]:
+    status = payload.selected_option(view, F_STATUS)
+    reason = payload.text_input(view, F_REASON)
+    owner = payload.selected_user(view, F_OWNER) or None
     return status, reason, owner
 
 
 def form_idea_id(view: dict) -> int | None:
-    try:
-        value = json.loads(view.get("private_metadata") or "{}").get("idea_id")
-    except (ValueError, AttributeError):
-        return None
-    return value if isinstance(value, int) else None
+    return payload.parse_id(payload.metadata(view).get("idea_id"))
 
 
 def form_from_home(view: dict) -> bool:
     """Whether the form was opened from the Home tab, which then shows the change."""
-    try:
-        return json.loads(view.get("private_metadata") or "{}").get("from_home") is True
-    except (ValueError, AttributeError):
-        return False
+    return payload.metadata(view).get("from_home") is True
 
 
 def _change_line(change: StatusChange) -> str:

@@ -1,0 +1,108 @@
+"""Reading a request that claims to come from Slack, before Bolt does.
+
+Bolt trusts the shape of what it is handed: a body that is not UTF-8, JSON that does not parse
+or is not an object, or a timestamp header that is not a number raise deep inside it and become
+a 500 with a trace; an event that is not an object, or a command without its user, fail in our
+listeners the same way. `read` turns each of those into a clean 4xx, checking only what every
+genuine request of its kind carries. A genuine request costs one decode here; its signature is
+still checked by Bolt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt.request.async_request import AsyncBoltRequest
+
+TIMESTAMP_HEADER = "x-slack-request-timestamp"
+SIGNATURE_HEADER = "x-slack-signature"
+# Bolt reads its own instructions from these headers; nobody outside may send them.
+BOLT_HEADER_PREFIX = "x-slack-bolt-"
+# Unix seconds have 10 digits until the year 2286.
+TIMESTAMP_DIGITS = 12
+# Slack's own replay window.
+TIMESTAMP_TOLERANCE_SECONDS = 5 * 60
+# NUL, written any way a body can carry it, or a JSON-escaped surrogate that may be unpaired:
+# PostgreSQL refuses the one and UTF-8 cannot encode the other.
+_UNSTORABLE = re.compile(r"\x00|%00|\\u0000|\\ud[89a-f]", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    status: int
+    reason: str
+
+
+UNSIGNED = Refusal(401, "This request is not signed by Slack.")
+UNREADABLE = Refusal(400, "Lightbulb could not read this request: it is not one Slack sends.")
+
+
+def read(
+    raw: bytes, headers: Mapping[str, str], query: str, *, signing_secret: str
+) -> AsyncBoltRequest | Refusal:
+    """The request Bolt should dispatch, or why it is refused."""
+    kept = {k: v for k, v in headers.items() if not k.lower().startswith(BOLT_HEADER_PREFIX)}
+    lowered = {k.lower(): v for k, v in kept.items()}
+    timestamp = lowered.get(TIMESTAMP_HEADER, "")
+    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= TIMESTAMP_DIGITS):
+        return UNSIGNED
+    try:
+        request = AsyncBoltRequest(body=raw.decode("utf-8"), query=query, headers=kept)
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError):
+        request = None
+    if request is None or not well_formed(request.body):
+        return UNREADABLE if is_signed(raw, lowered, signing_secret) else UNSIGNED
+    if _UNSTORABLE.search(request.raw_body):
+        request.body = storable(request.body)
+    return request
+
+
+def well_formed(body: Any) -> bool:
+    """Whether a parsed body has what every genuine request of its kind carries."""
+    if not isinstance(body, dict):
+        return False
+    kind = body.get("type")
+    if kind == "url_verification":
+        return isinstance(body.get("challenge"), str)
+    if kind == "event_callback":
+        event = body.get("event")
+        return isinstance(event, dict) and isinstance(event.get("type"), str)
+    if "command" in body:
+        return all(isinstance(body.get(key), str) for key in ("command", "user_id"))
+    if kind is not None:
+        user = body.get("user")
+        return isinstance(kind, str) and isinstance(user, dict) and _is_id(user.get("id"))
+    return True
+
+
+def is_signed(raw: bytes, headers: Mapping[str, str], signing_secret: str) -> bool:
+    """Slack's v0 signature over the raw bytes, which need not be valid UTF-8."""
+    timestamp = headers.get(TIMESTAMP_HEADER, "")
+    signature = headers.get(SIGNATURE_HEADER, "")
+    if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > TIMESTAMP_TOLERANCE_SECONDS:
+        return False
+    base = b"v0:" + timestamp.encode() + b":" + raw
+    expected = "v0=" + hmac.new(signing_secret.encode(), base, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace"))
+
+
+def storable(value: Any) -> Any:
+    """The same JSON-like value with every string safe to store: NULs dropped, unpaired
+    surrogates replaced."""
+    if isinstance(value, str):
+        return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, dict):
+        return {storable(key): storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [storable(item) for item in value]
+    return value
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, str) and bool(value)

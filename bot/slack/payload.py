@@ -1,0 +1,84 @@
+"""Reading values out of Slack's interactivity payloads without trusting their shape.
+
+A field Slack documents as text may arrive missing, null, or as a number in a request that was
+never Slack's; each reader answers with an empty or absent value then, so the caller's own
+validation gives the person a friendly error instead of a trace.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+INPUT_ACTION = "value"
+# The largest PostgreSQL `integer`: a bigger number names no idea or experiment.
+MAX_ID = 2_147_483_647
+
+
+def parse_id(value: object) -> int | None:
+    """`12`, `#12` or 12 → 12; words, `²`, zero, or numbers no row can have → None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        digits = value.strip().removeprefix("#")
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > len(str(MAX_ID)):
+            return None
+        value = int(digits)
+    if isinstance(value, int) and 0 < value <= MAX_ID:
+        return value
+    return None
+
+
+def _dict(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def action_value(body: dict) -> str:
+    """The clicked button's value."""
+    actions = body.get("actions")
+    first = actions[0] if isinstance(actions, list) and actions else None
+    return _text(_dict(first).get("value"))
+
+
+def user_id(body: dict) -> str:
+    """Who clicked or submitted."""
+    return _text(_dict(body.get("user")).get("id"))
+
+
+def trigger_id(body: dict) -> str:
+    """What lets the bot open a form in answer to this click or command."""
+    return _text(body.get("trigger_id"))
+
+
+def element(view: dict, block_id: str) -> dict:
+    """The state of a form's input in block `block_id`."""
+    values = _dict(_dict(view.get("state")).get("values"))
+    return _dict(_dict(values.get(block_id)).get(INPUT_ACTION))
+
+
+def text_input(view: dict, block_id: str) -> str:
+    return _text(element(view, block_id).get("value"))
+
+
+def selected_option(view: dict, block_id: str) -> str:
+    return _text(_dict(element(view, block_id).get("selected_option")).get("value"))
+
+
+def selected_user(view: dict, block_id: str) -> str:
+    return _text(element(view, block_id).get("selected_user"))
+
+
+def selected_date(view: dict, block_id: str) -> str:
+    return _text(element(view, block_id).get("selected_date"))
+
+
+def metadata(view: dict) -> dict[str, Any]:
+    """The form's `private_metadata`, which the bot wrote as a JSON object."""
+    try:
+        return _dict(json.loads(_text(view.get("private_metadata")) or "{}"))
+    except ValueError:
+        return {}
