@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.slack.text import escape
 from storage.votes import CLOSED_STATUSES
 
 NEW, UNDER_REVIEW, EXPERIMENTING = "new", "under review", "experimenting"
@@ -32,7 +33,7 @@ _ALIASES = {
 }
 
 USAGE = (
-    "Use `/idea status <idea number> <status> <reason>`, e.g. "
+    "Use `/idea status &lt;idea number&gt; &lt;status&gt; &lt;reason&gt;`, e.g. "
     "`/idea status 12 declined Too costly this year`. Statuses: "
     + ", ".join(f"`{s.replace(' ', '-')}`" for s in STATUSES)
     + ". Declined and parked need a reason."
@@ -80,6 +81,6 @@ def parse_status_command(text: str) -> StatusCommand | str:
     first, _, reason = rest.partition(" ")
     status = parse_status(first)
     if status is None:
-        shown = f"`{first}` is not a status. " if first else "Which status? "
+        shown = f"`{escape(first)}` is not a status. " if first else "Which status? "
         return shown + USAGE
     return StatusCommand(int(words[0].removeprefix("#")), status, reason.strip())

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.cache import LoadingCache
+from bot.slack.payload import as_dict, as_text
 from bot.slack.users import LookupFailed, UserDirectory
 from bot.voting import IdeaPost, Verdict, base_emoji, judge_idea, judge_reaction
 from storage import votes
@@ -50,15 +51,15 @@ class Reaction:
 
     @classmethod
     def from_event(cls, event: dict) -> Reaction:
-        item = event.get("item") or {}
+        item = as_dict(event.get("item"))
         return cls(
             added=event.get("type") == "reaction_added",
-            voter_id=str(event.get("user") or ""),
-            reaction=str(event.get("reaction") or ""),
-            item_type=str(item.get("type") or ""),
-            channel_id=str(item.get("channel") or ""),
-            message_ts=str(item.get("ts") or ""),
-            event_ts=str(event.get("event_ts") or ""),
+            voter_id=as_text(event.get("user")),
+            reaction=as_text(event.get("reaction")),
+            item_type=as_text(item.get("type")),
+            channel_id=as_text(item.get("channel")),
+            message_ts=as_text(item.get("ts")),
+            event_ts=as_text(event.get("event_ts")),
         )
 
 

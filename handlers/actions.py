@@ -83,16 +83,12 @@ async def manage_experiment(
     """ "Add update" and "Conclude": the owner or an admin gets the form, anyone else a polite
     private explanation."""
     await ack()
-    clicked = _clicked(body)
-    if clicked is None:
+    experiment_id = experiment_blocks.parse_button_value(payload.action_value(body))
+    if experiment_id is None:
         return
-    experiment_id, owner_id, user_id = clicked
-    if not rules.can_manage(user_id, owner_id, runtime.settings.admin_user_ids):
-        await respond(
-            text=rules.refusal(experiment_id, owner_id),
-            response_type="ephemeral",
-            replace_original=False,
-        )
+    refusal = await _refusal(runtime, experiment_id, payload.user_id(body))
+    if refusal is not None:
+        await respond(text=refusal, response_type="ephemeral", replace_original=False)
         return
     if not await _open(client, payload.trigger_id(body), form_for(experiment_id)):
         await respond(
@@ -105,11 +101,10 @@ async def manage_experiment(
 async def snooze_prompt(runtime: Runtime, body: dict, respond: AsyncRespond) -> None:
     """ "Snooze" on a learning prompt: ask again after the chosen number of days."""
     button, _, days_text = payload.action_value(body).rpartition(":")
-    parsed = experiment_blocks.parse_button_value(button)
+    experiment_id = experiment_blocks.parse_button_value(button)
     days = next((d for d, _ in experiment_blocks.SNOOZE_CHOICES if str(d) == days_text), None)
-    if parsed is None or days is None:
+    if experiment_id is None or days is None:
         return
-    experiment_id = parsed[0]
     refusal = await _refusal(runtime, experiment_id, payload.user_id(body))
     if refusal is not None:
         await respond(text=refusal, response_type="ephemeral", replace_original=False)
@@ -126,10 +121,10 @@ async def snooze_prompt(runtime: Runtime, body: dict, respond: AsyncRespond) -> 
 
 async def cancel_experiment(runtime: Runtime, body: dict, respond: AsyncRespond) -> None:
     """ "Cancel experiment" (after Slack's confirm dialog): the owner or an admin only."""
-    clicked = _clicked(body)
-    if clicked is None:
+    experiment_id = experiment_blocks.parse_button_value(payload.action_value(body))
+    if experiment_id is None:
         return
-    experiment_id, _, user_id = clicked
+    user_id = payload.user_id(body)
     refusal = await _refusal(runtime, experiment_id, user_id)
     if refusal is not None:
         text = refusal
@@ -140,17 +135,8 @@ async def cancel_experiment(runtime: Runtime, body: dict, respond: AsyncRespond)
     await respond(text=text, response_type="ephemeral", replace_original=False)
 
 
-def _clicked(body: dict) -> tuple[int, str, str] | None:
-    """(experiment id, owner id, who clicked) from an experiment button, or None."""
-    parsed = experiment_blocks.parse_button_value(payload.action_value(body))
-    if parsed is None:
-        return None
-    return parsed[0], parsed[1], payload.user_id(body)
-
-
 async def _refusal(runtime: Runtime, experiment_id: int, user_id: str) -> str | None:
-    """Why `user_id` may not change the experiment, judged by the owner on record: a button's
-    value says who owned it when the card was drawn, and may be stale."""
+    """Why `user_id` may not change the experiment, judged by the owner on record."""
     async with runtime.db.session() as session:
         experiment = await experiment_store.get_experiment(
             session=session, experiment_id=experiment_id

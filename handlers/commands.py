@@ -168,10 +168,12 @@ async def _open_form(
     client: AsyncWebClient, command: dict, respond: AsyncRespond, *, form: View | None = None
 ) -> None:
     try:
-        await client.views_open(trigger_id=command["trigger_id"], view=form or blocks.idea_form())
+        await client.views_open(
+            trigger_id=payload.trigger_id(command), view=form or blocks.idea_form()
+        )
     except SlackApiError as error:
         log.warning("views.open failed: %s", error.response.get("error"))
         await respond(
             text=":warning: Slack didn't let me open the idea form just now. Try `/idea` again, "
-            "or share your idea in one go with `/idea <your idea>`."
+            "or share your idea in one go with `/idea &lt;your idea&gt;`."
         )

@@ -18,8 +18,9 @@ log = logging.getLogger(__name__)
 
 def register(app: AsyncApp, publisher: HomePublisher) -> None:
     async def on_home_opened(event: dict) -> None:
-        if event.get("tab") == "home" and event.get("user"):
-            publisher.opened(event["user"])
+        user_id = payload.as_text(event.get("user"))
+        if event.get("tab") == "home" and user_id:
+            publisher.opened(user_id)
 
     async def on_new_idea(ack: AsyncAck, body: dict, client: AsyncWebClient) -> None:
         await ack()

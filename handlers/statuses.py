@@ -87,7 +87,7 @@ async def open_status_form(
         log.warning("views.open failed: %s", error.response.get("error"))
         await tell(
             ":warning: Slack didn't let me open the form just now. Please click again, or "
-            f"use `/idea status {idea.id} <status> <reason>`."
+            f"use `/idea status {idea.id} &lt;status&gt; &lt;reason&gt;`."
         )
 
 

@@ -237,7 +237,7 @@ def help_message(*, ideas_channel: str, vote_emojis: Sequence[str], unknown: str
         )
     body = (
         f"{intro}*Lightbulb turns ideas into action.*\n"
-        f"• `/idea <your idea>`: post an idea to <#{ideas_channel}> "
+        f"• `/idea &lt;your idea&gt;`: post an idea to <#{ideas_channel}> "
         f"(up to {capture.QUICK_IDEA_LIMIT:,} characters).\n"
         "• `/idea`: open a form with room for a summary, the problem it solves and details.\n"
         f"• Vote by reacting with {emoji_list(vote_emojis)} to an idea's post: one vote per "
@@ -247,10 +247,12 @@ def help_message(*, ideas_channel: str, vote_emojis: Sequence[str], unknown: str
         "• `/idea experiment [idea number]`, or the 🧪 button on an idea: test it with a "
         "hypothesis, a metric and an end date; the owner posts updates and, at the end, "
         "the learning.\n"
-        "• `/idea history <number>`: where an idea stands, and every change with its reason.\n"
-        "• `/idea mute <number>` / `/idea unmute <number>`: stop or restart the DMs about an "
-        "idea you shared or voted for.\n"
-        "• Admins: `/idea status <number> <status> <reason>`, or *Change status* on the idea.\n"
+        "• `/idea history &lt;number&gt;`: where an idea stands, and every change with its "
+        "reason.\n"
+        "• `/idea mute &lt;number&gt;` / `/idea unmute &lt;number&gt;`: stop or restart the DMs "
+        "about an idea you shared or voted for.\n"
+        "• Admins: `/idea status &lt;number&gt; &lt;status&gt; &lt;reason&gt;`, or *Change status* "
+        "on the idea.\n"
         "• `/idea retry`: post again any of your ideas that Slack could not post earlier.\n"
         "• Every month the best idea, the idea that brought most departments together and the "
         "most useful learning win an award: `/idea help awards` says how they are chosen.\n"
@@ -293,7 +295,7 @@ def leaderboard_message(
     """`/idea top`: (idea id, text, permalink, votes) rows, most votes first."""
     if not entries:
         body = (
-            f"No ideas {label} yet. Be the first: `/idea <your idea>`. "
+            f"No ideas {label} yet. Be the first: `/idea &lt;your idea&gt;`. "
             f"Or see `/idea top {other_period}`."
         )
         return {"text": body, "blocks": to_dicts(sections(body))}
@@ -313,7 +315,10 @@ def my_ideas_message(
 ) -> dict:
     """`/idea mine`: (idea id, text, permalink, votes, status) rows, newest first."""
     if not entries:
-        body = "You haven't shared an idea yet. Try `/idea <your idea>`, or `/idea` for the form."
+        body = (
+            "You haven't shared an idea yet. Try `/idea &lt;your idea&gt;`, or `/idea` for the "
+            "form."
+        )
         return {"text": body, "blocks": to_dicts(sections(body))}
     lines = [f"*Your ideas* ({total})"]
     for idea_id, text, permalink, count, status in entries:

@@ -151,15 +151,14 @@ def form_experiment_id(view: dict) -> int | None:
 
 
 def button_value(experiment: Experiment) -> str:
-    """`<experiment id>:<owner id>`: enough to say no, or open a form, without a query while
-    the click's trigger is fresh. Submissions check again against the database."""
-    return f"{experiment.id}:{experiment.owner_id}"
+    """Only the experiment's id: who may act on it is judged by the owner on record, which a
+    click cannot forge."""
+    return str(experiment.id)
 
 
-def parse_button_value(value: str) -> tuple[int, str] | None:
-    number, _, owner = value.partition(":")
-    experiment_id = payload.parse_id(number)
-    return (experiment_id, owner) if experiment_id is not None and owner else None
+def parse_button_value(value: str) -> int | None:
+    """The experiment an experiment button is about."""
+    return payload.parse_id(value)
 
 
 def _cancel_button(experiment: Experiment) -> ButtonElement:

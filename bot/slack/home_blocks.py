@@ -66,9 +66,9 @@ def home_view(data: HomeData) -> View:
         HeaderBlock(text=PlainTextObject(text="💡 Lightbulb")),
         SectionBlock(
             text=MarkdownTextObject(
-                text="Share an idea with `/idea <your idea>` or the button below; vote with a "
-                "reaction on any idea's post; test the promising ones as experiments, and share "
-                "what you learn. `/idea help` has the rest."
+                text="Share an idea with `/idea &lt;your idea&gt;` or the button below; vote "
+                "with a reaction on any idea's post; test the promising ones as experiments, and "
+                "share what you learn. `/idea help` has the rest."
             )
         ),
         ActionsBlock(

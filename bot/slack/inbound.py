@@ -28,9 +28,15 @@ BOLT_HEADER_PREFIX = "x-slack-bolt-"
 TIMESTAMP_DIGITS = 12
 # Slack's own replay window.
 TIMESTAMP_TOLERANCE_SECONDS = 5 * 60
-# NUL, written any way a body can carry it, or a JSON-escaped surrogate that may be unpaired:
-# PostgreSQL refuses the one and UTF-8 cannot encode the other.
-_UNSTORABLE = re.compile(r"\x00|%00|\\u0000|\\ud[89a-f]", re.IGNORECASE)
+# NUL, written any way a body can carry it (raw, form-encoded, JSON-escaped, JSON-escaped in a
+# form), or a JSON-escaped surrogate that may be unpaired: PostgreSQL refuses the one and UTF-8
+# cannot encode the other.
+_UNSTORABLE = re.compile(r"\x00|%00|(?:\\|%5c)u(?:0000|d[89a-f])", re.IGNORECASE)
+
+
+# Lightbulb opens modals and publishes a Home tab; Bolt's handling of the retired workflow
+# steps fails on any `workflow_step` view that is not exactly as Slack made it.
+VIEW_TYPES = ("modal", "home")
 
 
 @dataclass(frozen=True)
@@ -75,9 +81,27 @@ def well_formed(body: Any) -> bool:
         return isinstance(event, dict) and isinstance(event.get("type"), str)
     if "command" in body:
         return all(isinstance(body.get(key), str) for key in ("command", "user_id"))
-    if kind is not None:
-        user = body.get("user")
-        return isinstance(kind, str) and isinstance(user, dict) and _is_id(user.get("id"))
+    if kind is None:
+        return True
+    user = body.get("user")
+    if not (isinstance(kind, str) and isinstance(user, dict) and _is_id(user.get("id"))):
+        return False
+    if kind == "block_actions":
+        actions = body.get("actions")
+        return (
+            isinstance(actions, list)
+            and bool(actions)
+            and all(isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in actions)
+        )
+    if kind in ("view_submission", "view_closed"):
+        view = body.get("view")
+        return (
+            isinstance(view, dict)
+            and view.get("type") in VIEW_TYPES
+            and isinstance(view.get("callback_id"), str)
+        )
+    if kind in ("shortcut", "message_action"):
+        return isinstance(body.get("callback_id"), str)
     return True
 
 

@@ -29,11 +29,13 @@ def parse_id(value: object) -> int | None:
     return None
 
 
-def _dict(value: object) -> dict:
+def as_dict(value: object) -> dict:
+    """`value` if it is an object, else an empty one."""
     return value if isinstance(value, dict) else {}
 
 
-def _text(value: object) -> str:
+def as_text(value: object) -> str:
+    """`value` if it is text, else "": a number where Slack sends an ID names nobody."""
     return value if isinstance(value, str) else ""
 
 
@@ -41,44 +43,44 @@ def action_value(body: dict) -> str:
     """The clicked button's value."""
     actions = body.get("actions")
     first = actions[0] if isinstance(actions, list) and actions else None
-    return _text(_dict(first).get("value"))
+    return as_text(as_dict(first).get("value"))
 
 
 def user_id(body: dict) -> str:
     """Who clicked or submitted."""
-    return _text(_dict(body.get("user")).get("id"))
+    return as_text(as_dict(body.get("user")).get("id"))
 
 
 def trigger_id(body: dict) -> str:
     """What lets the bot open a form in answer to this click or command."""
-    return _text(body.get("trigger_id"))
+    return as_text(body.get("trigger_id"))
 
 
 def element(view: dict, block_id: str) -> dict:
     """The state of a form's input in block `block_id`."""
-    values = _dict(_dict(view.get("state")).get("values"))
-    return _dict(_dict(values.get(block_id)).get(INPUT_ACTION))
+    values = as_dict(as_dict(view.get("state")).get("values"))
+    return as_dict(as_dict(values.get(block_id)).get(INPUT_ACTION))
 
 
 def text_input(view: dict, block_id: str) -> str:
-    return _text(element(view, block_id).get("value"))
+    return as_text(element(view, block_id).get("value"))
 
 
 def selected_option(view: dict, block_id: str) -> str:
-    return _text(_dict(element(view, block_id).get("selected_option")).get("value"))
+    return as_text(as_dict(element(view, block_id).get("selected_option")).get("value"))
 
 
 def selected_user(view: dict, block_id: str) -> str:
-    return _text(element(view, block_id).get("selected_user"))
+    return as_text(element(view, block_id).get("selected_user"))
 
 
 def selected_date(view: dict, block_id: str) -> str:
-    return _text(element(view, block_id).get("selected_date"))
+    return as_text(element(view, block_id).get("selected_date"))
 
 
 def metadata(view: dict) -> dict[str, Any]:
     """The form's `private_metadata`, which the bot wrote as a JSON object."""
     try:
-        return _dict(json.loads(_text(view.get("private_metadata")) or "{}"))
+        return as_dict(json.loads(as_text(view.get("private_metadata")) or "{}"))
     except ValueError:
         return {}

@@ -141,7 +141,7 @@ def notice(changes: Sequence[tuple[Idea, StatusChange]], *, recipient: str) -> d
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text="Mute an idea to stop hearing about it: `/idea mute <number>`."
+                    text="Mute an idea to stop hearing about it: `/idea mute &lt;number&gt;`."
                 )
             ]
         )
