@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -42,7 +41,7 @@ def build_web_app(bolt_app: AsyncApp, runtime: Runtime) -> web.Application:
 
     async def slack_events(request: web.Request) -> web.Response:
         started = time.perf_counter()
-        logs.request_id.set(uuid.uuid4().hex[:12])
+        logs.request_id.set(logs.next_request_id())
         raw = await request.read()
         bolt_request = inbound.read(
             raw, request.headers, request.query_string, signing_secret=signing_secret

@@ -4,18 +4,28 @@ the ID of the Slack request it serves, and never a token or the signing secret."
 from __future__ import annotations
 
 import contextvars
+import itertools
 import json
 import logging
 import re
+import secrets
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 # Set per request by the HTTP server; tasks a listener starts inherit it.
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+_PROCESS_TAG = secrets.token_hex(4)
+_SEQUENCE = itertools.count(1)
 
 _TOKEN = re.compile(r"\b(xox[abposr]|xapp)-[A-Za-z0-9-]+")
 REDACTED = "[redacted]"
+
+
+def next_request_id() -> str:
+    """Unique across replicas and restarts (a random tag per process), and cheaper than a
+    UUID per request."""
+    return f"{_PROCESS_TAG}-{next(_SEQUENCE):x}"
 
 
 class Redact(logging.Filter):

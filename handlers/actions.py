@@ -18,6 +18,7 @@ from bot.runtime import Runtime
 from bot.slack import experiment_blocks, payload
 from bot.slack.blocks import START_EXPERIMENT_ACTION
 from bot.time import today
+from handlers import answers
 from storage import experiments as experiment_store
 
 log = logging.getLogger(__name__)
@@ -44,13 +45,17 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             runtime, ack, body, client, respond, experiment_blocks.learning_form
         )
 
-    async def on_snooze(ack: AsyncAck, body: dict, respond: AsyncRespond) -> None:
+    async def on_snooze(
+        ack: AsyncAck, body: dict, client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
         await ack()
-        await snooze_prompt(runtime, body, respond)
+        await snooze_prompt(runtime, body, client, respond)
 
-    async def on_cancel(ack: AsyncAck, body: dict, respond: AsyncRespond) -> None:
+    async def on_cancel(
+        ack: AsyncAck, body: dict, client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
         await ack()
-        await cancel_experiment(runtime, body, respond)
+        await cancel_experiment(runtime, body, client, respond)
 
     app.action(re.compile(rf"^{experiment_blocks.SNOOZE_ACTION}_\d+$"))(on_snooze)
     app.action(experiment_blocks.CANCEL_ACTION)(on_cancel)
@@ -88,17 +93,20 @@ async def manage_experiment(
         return
     refusal = await _refusal(runtime, experiment_id, payload.user_id(body))
     if refusal is not None:
-        await respond(text=refusal, response_type="ephemeral", replace_original=False)
+        await answers.tell(body, client, respond, refusal)
         return
     if not await _open(client, payload.trigger_id(body), form_for(experiment_id)):
-        await respond(
-            text=":warning: Slack didn't let me open the form just now. Please click again.",
-            response_type="ephemeral",
-            replace_original=False,
+        await answers.tell(
+            body,
+            client,
+            respond,
+            ":warning: Slack didn't let me open the form just now. Please click again.",
         )
 
 
-async def snooze_prompt(runtime: Runtime, body: dict, respond: AsyncRespond) -> None:
+async def snooze_prompt(
+    runtime: Runtime, body: dict, client: AsyncWebClient, respond: AsyncRespond
+) -> None:
     """ "Snooze" on a learning prompt: ask again after the chosen number of days."""
     button, _, days_text = payload.action_value(body).rpartition(":")
     experiment_id = experiment_blocks.parse_button_value(button)
@@ -107,19 +115,24 @@ async def snooze_prompt(runtime: Runtime, body: dict, respond: AsyncRespond) -> 
         return
     refusal = await _refusal(runtime, experiment_id, payload.user_id(body))
     if refusal is not None:
-        await respond(text=refusal, response_type="ephemeral", replace_original=False)
+        await answers.tell(body, client, respond, refusal)
         return
     until = datetime.now(UTC) + timedelta(days=days)
     async with runtime.db.session() as session:
         await experiment_store.snooze(session=session, experiment_id=experiment_id, until=until)
-    await respond(
-        text=f":zzz: Snoozed. I'll ask about experiment #{experiment_id} again after "
+    await answers.tell(
+        body,
+        client,
+        respond,
+        f":zzz: Snoozed. I'll ask about experiment #{experiment_id} again after "
         f"{until.astimezone(runtime.settings.tz):%A %-d %B}.",
-        replace_original=True,
+        replace=True,
     )
 
 
-async def cancel_experiment(runtime: Runtime, body: dict, respond: AsyncRespond) -> None:
+async def cancel_experiment(
+    runtime: Runtime, body: dict, client: AsyncWebClient, respond: AsyncRespond
+) -> None:
     """ "Cancel experiment" (after Slack's confirm dialog): the owner or an admin only."""
     experiment_id = experiment_blocks.parse_button_value(payload.action_value(body))
     if experiment_id is None:
@@ -132,7 +145,7 @@ async def cancel_experiment(runtime: Runtime, body: dict, respond: AsyncRespond)
         text = f":white_check_mark: Experiment #{experiment_id} is cancelled. No more reminders."
     else:
         text = f"Experiment #{experiment_id} has already ended; nothing to cancel."
-    await respond(text=text, response_type="ephemeral", replace_original=False)
+    await answers.tell(body, client, respond, text)
 
 
 async def _refusal(runtime: Runtime, experiment_id: int, user_id: str) -> str | None:

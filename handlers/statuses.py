@@ -17,6 +17,7 @@ from bot.runtime import Runtime
 from bot.slack import payload, status_blocks
 from bot.slack.blocks import CHANGE_STATUS_ACTION
 from bot.slack.text import escape
+from handlers import answers
 from storage import ideas, statuses
 
 log = logging.getLogger(__name__)
@@ -35,12 +36,14 @@ def register(app: AsyncApp, runtime: Runtime, home: HomePublisher) -> None:
         await ack()
         await open_status_form(runtime, body, client, respond)
 
-    async def on_mute(ack: AsyncAck, body: dict, respond: AsyncRespond) -> None:
+    async def on_mute(
+        ack: AsyncAck, body: dict, client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
         await ack()
         idea_id = payload.parse_id(payload.action_value(body))
         if idea_id is not None:
             text = await mute(runtime, idea_id=idea_id, user_id=payload.user_id(body))
-            await respond(text=text, response_type="ephemeral", replace_original=False)
+            await answers.tell(body, client, respond, text)
 
     async def on_submit(ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient) -> None:
         await status_form_submitted(runtime, ack=ack, body=body, view=view, client=client)
@@ -63,11 +66,7 @@ async def open_status_form(
     user_id = payload.user_id(body)
 
     async def tell(text: str) -> None:
-        # Buttons in a message answer through its response URL; the Home tab has none.
-        if body.get("response_url"):
-            await respond(text=text, response_type="ephemeral", replace_original=False)
-        else:
-            await _dm(client, user_id, text)
+        await answers.tell(body, client, respond, text)
 
     if not is_admin(runtime, user_id):
         await tell(NOT_AN_ADMIN)
@@ -118,19 +117,14 @@ async def status_form_submitted(
         runtime, idea_id=idea.id or 0, to=status, reason=reason, changed_by=user_id, owner_id=owner
     )
     if changed.problem is not None:
-        await _dm(
+        await answers.dm(
             client,
             user_id,
-            f"Idea #{idea.id} was not changed: {changed.problem} "
-            f"Your reason, so you need not type it again:\n>{escape(reason)}",
+            {
+                "text": f"Idea #{idea.id} was not changed: {changed.problem} "
+                f"Your reason, so you need not type it again:\n>{escape(reason)}"
+            },
         )
-
-
-async def _dm(client: AsyncWebClient, user_id: str, text: str) -> None:
-    try:
-        await client.chat_postMessage(channel=user_id, text=text)
-    except SlackApiError as error:
-        log.warning("could not tell %s: %s", user_id, error.response.get("error"))
 
 
 async def status_command(runtime: Runtime, *, user_id: str, text: str) -> str:

@@ -6,7 +6,6 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import capture, experiments, publishing, replies
@@ -14,6 +13,7 @@ from bot import experiment_rules as rules
 from bot.runtime import Runtime
 from bot.slack import blocks, experiment_blocks, payload
 from bot.time import today
+from handlers import answers
 from storage import experiments as experiment_store
 from storage import ideas
 from storage.models import Experiment
@@ -57,7 +57,7 @@ async def idea_form_submitted(
         reply = blocks.handed_back(
             problem=replies.NOT_SAVED, text=typed, next_step=replies.TRY_AGAIN
         )
-    await _tell(client, user_id, reply)
+    await answers.dm(client, user_id, reply)
 
 
 async def experiment_form_submitted(
@@ -93,7 +93,7 @@ async def experiment_form_submitted(
             f"<#{runtime.settings.experiments_channel}> (`/invite @Lightbulb`): the card is "
             "posted by itself within a few minutes once Slack takes it."
         )
-    await _tell(client, user_id, {"text": text})
+    await answers.dm(client, user_id, {"text": text})
 
 
 async def _managed_experiment(
@@ -138,7 +138,7 @@ async def update_form_submitted(
         runtime, experiment=experiment, author_id=user_id, text=text.strip()
     )
     if not posted.ok:
-        await _tell(
+        await answers.dm(
             client,
             user_id,
             blocks.handed_back(
@@ -199,11 +199,4 @@ async def learning_form_submitted(
             f":warning: Your learning is saved, but Slack didn't accept its card "
             f"(`{posted.error}`)."
         )
-    await _tell(client, user_id, {"text": text})
-
-
-async def _tell(client: AsyncWebClient, user_id: str, message: dict) -> None:
-    try:
-        await client.chat_postMessage(channel=user_id, **message)
-    except SlackApiError as error:
-        log.warning("could not send %s a message: %s", user_id, error)
+    await answers.dm(client, user_id, {"text": text})

@@ -52,21 +52,32 @@ UNREADABLE = Refusal(400, "Lightbulb could not read this request: it is not one 
 def read(
     raw: bytes, headers: Mapping[str, str], query: str, *, signing_secret: str
 ) -> AsyncBoltRequest | Refusal:
-    """The request Bolt should dispatch, or why it is refused."""
-    kept = {k: v for k, v in headers.items() if not k.lower().startswith(BOLT_HEADER_PREFIX)}
-    lowered = {k.lower(): v for k, v in kept.items()}
-    timestamp = lowered.get(TIMESTAMP_HEADER, "")
+    """The request Bolt should dispatch, or why it is refused. `headers` must look names up
+    case-insensitively, as aiohttp's do."""
+    timestamp = headers.get(TIMESTAMP_HEADER, "")
     if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= TIMESTAMP_DIGITS):
         return UNSIGNED
     try:
-        request = AsyncBoltRequest(body=raw.decode("utf-8"), query=query, headers=kept)
+        request = AsyncBoltRequest(body=raw.decode("utf-8"), query=query, headers=headers)
     except (ValueError, TypeError, AttributeError, KeyError, IndexError):
         request = None
     if request is None or not well_formed(request.body):
-        return UNREADABLE if is_signed(raw, lowered, signing_secret) else UNSIGNED
-    if _UNSTORABLE.search(request.raw_body):
+        return UNREADABLE if is_signed(raw, headers, signing_secret) else UNSIGNED
+    for name in [name for name in request.headers if name.startswith(BOLT_HEADER_PREFIX)]:
+        del request.headers[name]
+    request.lazy_only, request.lazy_function_name = False, None
+    if _may_be_unstorable(request.raw_body):
         request.body = storable(request.body)
     return request
+
+
+def _may_be_unstorable(text: str) -> bool:
+    """Substring tests first: a regular expression over every vote's body costs too much."""
+    if "\x00" in text or "%00" in text:
+        return True
+    if "\\u" not in text and "%5Cu" not in text and "%5cu" not in text:
+        return False
+    return _UNSTORABLE.search(text) is not None
 
 
 def well_formed(body: Any) -> bool:
