@@ -2,8 +2,10 @@
 
 Starts the fake Slack server, the real bot (`serve --mode http`) and a bare Bolt app that only
 acks, each in its own process, and fires N signed `reaction_added` events from N distinct
-people at one idea, C at a time, at each. Prints events/s and ack p50/p99 for both, the ratio,
-and whether exactly N votes were recorded.
+people at one idea, C at a time, at each; R rounds, alternating which goes first, each round
+with new people. Prints events/s (median of the rounds) and ack p50/p99 for both, the ratio
+(median of each round's ratio: the two runs of a round are seconds apart, so a machine that
+slows down or speeds up moves both), and whether exactly N x R votes were recorded.
 
     .venv/bin/python bench/votes.py                      # SQLite, N=2000, C=50
     .venv/bin/python bench/votes.py --database postgresql://postgres@127.0.0.1:5432/test
@@ -93,14 +95,15 @@ async def fire(url: str, bodies: list[str], concurrency: int) -> tuple[float, li
     return elapsed, latencies
 
 
-def describe(name: str, count: int, elapsed: float, latencies: list[float]) -> float:
-    rate = count / elapsed
+def describe(name: str, count: int, runs: list[tuple[float, list[float]]]) -> None:
+    """Print the median rate of the runs and the ack latencies of all of them together."""
+    rate = statistics.median(count / elapsed for elapsed, _ in runs)
+    latencies = [latency for _, run in runs for latency in run]
     cuts = statistics.quantiles(latencies, n=100)
     print(
         f"{name:<10} {rate:8.0f} events/s   ack p50 {cuts[49] * 1000:6.1f} ms   "
         f"p99 {cuts[98] * 1000:6.1f} ms   max {max(latencies) * 1000:6.1f} ms"
     )
-    return rate
 
 
 async def post_idea(bot_url: str, db: Database, fake_url: str) -> str:
@@ -148,13 +151,14 @@ async def wait_for_votes(db: Database, expected: int, timeout: float = 60) -> in
 
 async def main(options: argparse.Namespace) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="lightbulb-bench-"))
+    voters = options.events * options.rounds
     database_url, drop = prepare_database(options.database, workdir)
     await migrate.upgrade(database_url)
     db = Database(database_url)
     fake_port, bot_port, bare_port = free_port(), free_port(), free_port()
     fake = await spawn(
         sys.executable, "tests/fake_slack.py", "--port", str(fake_port),
-        "--token", TOKEN, "--people", str(options.events + options.warmup), "--quiet",
+        "--token", TOKEN, "--people", str(voters + options.warmup), "--quiet",
     )  # fmt: skip
     await wait_for_port(fake_port, fake)
     fake_url = f"http://127.0.0.1:{fake_port}"
@@ -178,16 +182,20 @@ async def main(options: argparse.Namespace) -> int:
         message_ts = await post_idea(bot_url, db, fake_url)
 
         # Warm-up: ignored reactions, so both servers have their caches and pools ready.
-        warm = [
-            reaction_event(options.events + n, message_ts, "eyes") for n in range(options.warmup)
-        ]
+        warm = [reaction_event(voters + n, message_ts, "eyes") for n in range(options.warmup)]
         await fire(bare_url, warm, options.concurrency)
         await fire(bot_url, warm, options.concurrency)
 
-        bodies = [reaction_event(n, message_ts) for n in range(options.events)]
-        bare_time, bare_latencies = await fire(bare_url, bodies, options.concurrency)
-        bot_time, bot_latencies = await fire(bot_url, bodies, options.concurrency)
-        recorded = await wait_for_votes(db, options.events)
+        rounds: list[dict[str, tuple[float, list[float]]]] = []
+        for number in range(options.rounds):
+            first = number * options.events
+            bodies = [reaction_event(first + n, message_ts) for n in range(options.events)]
+            order = [("bare", bare_url), ("bot", bot_url)]
+            measured = {}
+            for name, url in order if number % 2 == 0 else reversed(order):
+                measured[name] = await fire(url, bodies, options.concurrency)
+            rounds.append(measured)
+        recorded = await wait_for_votes(db, voters)
     finally:
         for process in (bot, bare, fake):
             await stop(process)
@@ -195,14 +203,21 @@ async def main(options: argparse.Namespace) -> int:
         drop()
 
     backend = make_url(database_url).get_backend_name()
-    print(f"{options.events} reaction_added events, {options.concurrency} at a time, {backend}")
-    bare_rate = describe("bare Bolt", options.events, bare_time, bare_latencies)
-    bot_rate = describe("Lightbulb", options.events, bot_time, bot_latencies)
-    ratio = bot_rate / bare_rate
-    exact = recorded == options.events
-    print(f"ratio      {ratio:.2f} of bare Bolt's throughput (target {TARGET_RATIO})")
+    print(
+        f"{options.events} reaction_added events, {options.concurrency} at a time, "
+        f"{options.rounds} rounds, {backend}"
+    )
+    describe("bare Bolt", options.events, [r["bare"] for r in rounds])
+    describe("Lightbulb", options.events, [r["bot"] for r in rounds])
+    ratios = [r["bare"][0] / r["bot"][0] for r in rounds]
+    ratio = statistics.median(ratios)
+    shown = ", ".join(f"{r:.2f}" for r in ratios)
+    print(
+        f"ratio      {ratio:.2f} of bare Bolt's throughput (target {TARGET_RATIO}; rounds {shown})"
+    )
+    exact = recorded == voters
     verdict = "exact" if exact else "WRONG"
-    print(f"votes      {recorded} recorded for {options.events} voters: {verdict}")
+    print(f"votes      {recorded} recorded for {voters} voters: {verdict}")
     passed = exact and ratio >= TARGET_RATIO
     print("PASS" if passed else "FAIL")
     return 0 if passed else 1
@@ -212,6 +227,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=2000, help="N: distinct voters")
     parser.add_argument("--concurrency", type=int, default=50, help="C: events in flight")
+    parser.add_argument("--rounds", type=int, default=5, help="R: rounds of N events each")
     parser.add_argument("--warmup", type=int, default=300)
     parser.add_argument("--database", help="a PostgreSQL server URL (default: a SQLite file)")
     raise SystemExit(asyncio.run(main(parser.parse_args())))

@@ -20,9 +20,9 @@ from bot.http_server import EVENTS_PATH, bound_port, build_web_app, start_http
 from bot.runtime import Runtime
 from bot.serve import finish_pending_tasks
 from bot.settings import Settings, load_settings
-from storage import votes
+from storage import experiments, votes
 from storage.database import Database
-from storage.models import Idea
+from storage.models import Experiment, Idea
 from tests.fake_slack import FakeSlack
 
 SIGNING_SECRET = "test-signing-secret"
@@ -148,6 +148,18 @@ class Harness:
                 return idea
             await asyncio.sleep(0.02)
         raise AssertionError(f"idea {text!r} was never recorded as posted")
+
+    async def experiment_posted(self, experiment_id: int = 1) -> Experiment:
+        """Wait until the experiment's card is in Slack and recorded."""
+        for _ in range(250):
+            async with self.db.session() as session:
+                experiment = await experiments.get_experiment(
+                    session=session, experiment_id=experiment_id
+                )
+            if experiment is not None and experiment.permalink:
+                return experiment
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"experiment #{experiment_id}'s card was never recorded")
 
     def add_people(self, *user_ids: str, is_bot: bool = False) -> None:
         for user_id in user_ids:

@@ -43,13 +43,7 @@ async def start_experiment(lab: Harness, idea: Idea | None = None) -> Experiment
         user="U0STARTER",
     )
     await lab.fake.wait_for("chat.postMessage", count=len(lab.fake.calls_to("chat.postMessage")))
-    for _ in range(200):
-        async with lab.db.session() as session:
-            experiment = await store.get_experiment(session=session, experiment_id=1)
-        if experiment is not None and experiment.permalink:
-            return experiment
-        await asyncio.sleep(0.02)
-    raise AssertionError("the experiment card was never recorded")
+    return await lab.experiment_posted()
 
 
 async def eventually(condition: Callable[[], bool], timeout: float = 5.0) -> None:

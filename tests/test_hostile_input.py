@@ -31,7 +31,6 @@ from bot import awards, experiment_digest
 from bot.http_server import MAX_BODY_BYTES
 from bot.serve import finish_pending_tasks
 from bot.slack import experiment_blocks
-from storage import experiments as experiment_store
 from storage import migrate
 from storage.database import Database
 from storage.models import Experiment, Idea
@@ -352,17 +351,7 @@ async def seed(bot: Harness) -> tuple[Idea, Experiment]:
         },
         user=OWNER,
     )
-    return idea, await first_experiment_posted(bot)
-
-
-async def first_experiment_posted(bot: Harness) -> Experiment:
-    for _ in range(250):
-        async with bot.db.session() as session:
-            experiment = await experiment_store.get_experiment(session=session, experiment_id=1)
-        if experiment is not None and experiment.permalink:
-            return experiment
-        await asyncio.sleep(0.02)
-    raise AssertionError("the experiment was never posted")
+    return idea, await bot.experiment_posted()
 
 
 @pytest.fixture
@@ -685,7 +674,7 @@ async def test_no_free_text_field_lets_a_person_ping_link_or_impersonate(lab: Ha
             user=OWNER,
         )
     )
-    await first_experiment_posted(lab)
+    await lab.experiment_posted()
     metadata = json.dumps({"experiment_id": 1})
     acks.append(
         await lab.submit_view(
