@@ -2,24 +2,39 @@
 
 An idea is stored before it is posted, so a Slack outage cannot lose it. Each post is
 claimed in the database first, so two workers (or a retry racing a start-up catch-up)
-never post the same idea twice.
+never post the same idea twice. Each post carries its idea's id in message metadata, and
+posting again starts by reading the channel's history for it: a post Slack took but never
+answered for is recorded, not repeated.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.capture import IdeaDraft
 from bot.runtime import Runtime
 from bot.slack import blocks
-from bot.slack.posting import SLACK_FAILURES, error_code, permalink
+from bot.slack.posting import (
+    SLACK_FAILURES,
+    error_code,
+    may_have_posted,
+    permalink,
+    posts_with_metadata,
+)
 from storage import ideas
 from storage.models import Idea
 
 log = logging.getLogger(__name__)
+
+IDEA_POST_EVENT = "lightbulb_idea"
+# Seconds to wait, after a post whose answer never came, before looking for it and trying
+# again: the client does not resend such posts itself (see `bot.slack.client`).
+VERIFIED_RETRY_PAUSES = (0.5, 1.0)
 
 
 @dataclass(frozen=True)
@@ -56,39 +71,84 @@ async def capture_idea(runtime: Runtime, *, author_id: str, draft: IdeaDraft) ->
 
 async def post_again(runtime: Runtime, *, author_id: str | None = None) -> list[PostOutcome]:
     """Post every stored idea that is not in Slack yet (one author's, when given)."""
+    channel = runtime.settings.ideas_channel
     async with runtime.db.session() as session:
         pending = await ideas.unposted_ideas(session=session, author_id=author_id)
-    outcomes = []
-    for idea in pending:
-        async with runtime.db.session() as session:
-            claimed = await ideas.claim_post(session=session, idea_id=idea.id or 0)
-        if not claimed:
-            outcomes.append(
-                PostOutcome(idea.id or 0, False, runtime.settings.ideas_channel, in_progress=True)
-            )
-            continue
-        outcomes.append(await _post(runtime, idea))
-    return outcomes
-
-
-async def _post(runtime: Runtime, idea: Idea) -> PostOutcome:
-    settings = runtime.settings
-    idea_id = idea.id or 0
+    if not pending:
+        return []
     try:
-        response = await runtime.client.chat_postMessage(
-            channel=settings.ideas_channel,
-            **blocks.idea_message(idea, vote_emojis=settings.vote_emojis),
-            unfurl_links=False,
-            unfurl_media=False,
+        in_slack = await _posted_already(
+            runtime, since=ideas.as_utc(min(i.created_at for i in pending))
         )
     except SLACK_FAILURES as error:
         code = error_code(error)
-        log.warning("posting idea %s failed: %s", idea_id, code)
+        log.warning("could not read %s to check for earlier posts: %s", channel, code)
+        return [PostOutcome(i.id or 0, False, channel, error=code) for i in pending]
+    outcomes = []
+    for idea in pending:
+        idea_id = idea.id or 0
         async with runtime.db.session() as session:
-            await ideas.record_post_failure(session=session, idea_id=idea_id, error=code)
-        return PostOutcome(idea_id, False, settings.ideas_channel, error=code)
+            claimed = await ideas.claim_post(session=session, idea_id=idea_id)
+        if not claimed:
+            outcomes.append(PostOutcome(idea_id, False, channel, in_progress=True))
+        elif idea_id in in_slack:
+            log.info("idea %s was in Slack already; recording it, not posting again", idea_id)
+            outcomes.append(await _recorded(runtime, idea_id, channel, in_slack[idea_id]))
+        else:
+            outcomes.append(await _post(runtime, idea))
+    return outcomes
 
-    channel_id, ts = response["channel"], response["ts"]
+
+async def _posted_already(runtime: Runtime, *, since: datetime) -> dict[int, str]:
+    """Idea id → ts of the ideas channel's posts since `since`."""
+    posts = await posts_with_metadata(
+        runtime.client, runtime.settings.ideas_channel, event_type=IDEA_POST_EVENT, since=since
+    )
+    return {
+        payload["idea_id"]: ts for payload, ts in posts if isinstance(payload.get("idea_id"), int)
+    }
+
+
+async def _post(runtime: Runtime, idea: Idea) -> PostOutcome:
+    """Post the idea; after an answer that never came, look for the post before trying again."""
+    channel = runtime.settings.ideas_channel
+    idea_id = idea.id or 0
+    pauses = iter(VERIFIED_RETRY_PAUSES)
+    while True:
+        try:
+            response = await runtime.client.chat_postMessage(
+                channel=channel,
+                **blocks.idea_message(idea, vote_emojis=runtime.settings.vote_emojis),
+                metadata={"event_type": IDEA_POST_EVENT, "event_payload": {"idea_id": idea_id}},
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except SLACK_FAILURES as error:
+            code = error_code(error)
+            log.warning("posting idea %s failed: %s", idea_id, code)
+            pause = next(pauses, None)
+            if pause is None or not may_have_posted(code):
+                return await _failed(runtime, idea_id, code)
+            await asyncio.sleep(pause)
+            try:
+                in_slack = await _posted_already(runtime, since=ideas.as_utc(idea.created_at))
+            except SLACK_FAILURES:
+                return await _failed(runtime, idea_id, code)
+            if idea_id in in_slack:
+                return await _recorded(runtime, idea_id, channel, in_slack[idea_id])
+            continue
+        log.info("idea %s posted to %s at %s", idea_id, response["channel"], response["ts"])
+        return await _recorded(runtime, idea_id, response["channel"], response["ts"])
+
+
+async def _failed(runtime: Runtime, idea_id: int, code: str) -> PostOutcome:
+    async with runtime.db.session() as session:
+        await ideas.record_post_failure(session=session, idea_id=idea_id, error=code)
+    return PostOutcome(idea_id, False, runtime.settings.ideas_channel, error=code)
+
+
+async def _recorded(runtime: Runtime, idea_id: int, channel_id: str, ts: str) -> PostOutcome:
+    """Record where the idea's post is, and its permalink."""
     # Recorded before anything else: votes can arrive as soon as the post is visible.
     async with runtime.db.session() as session:
         await ideas.record_post(
@@ -98,5 +158,4 @@ async def _post(runtime: Runtime, idea: Idea) -> PostOutcome:
     if link:
         async with runtime.db.session() as session:
             await ideas.record_permalink(session=session, idea_id=idea_id, permalink=link)
-    log.info("idea %s posted to %s at %s", idea_id, channel_id, ts)
     return PostOutcome(idea_id, True, channel_id, permalink=link)

@@ -6,9 +6,11 @@ The rules, as the README states them:
 - Slack refusing or failing (after the client's own retries) releases the claim as failed;
   the next run, or the sweep a few minutes later, takes it over and posts again.
 - A claim that stays unfinished for STUCK_AFTER (the process died mid-post) is taken over.
-  Before posting again, the channel's recent history is searched for the post, which carries
-  the job and period in its message metadata: if Slack has it, it is recorded, not repeated.
-  If the history cannot be read, the claim is left as it was and checked again later.
+- Before posting again after a stuck claim, or after a failure that may have reached Slack
+  (an HTTP error or no answer, as opposed to Slack saying no), the channel's recent history is
+  searched for the post, which carries the job and period in its message metadata: if Slack
+  has it, it is recorded, not repeated. If the history cannot be read, the claim is left as
+  it was and checked again later. The client never resends such a post by itself.
 """
 
 from __future__ import annotations
@@ -22,14 +24,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.runtime import Runtime
-from bot.slack.posting import SLACK_FAILURES, error_code
+from bot.slack.posting import SLACK_FAILURES, error_code, may_have_posted, posts_with_metadata
 from storage import job_runs
 
 log = logging.getLogger(__name__)
 
 STUCK_AFTER = timedelta(minutes=15)
 METADATA_EVENT = "lightbulb_scheduled_post"
-HISTORY_PAGES = 5
 
 POSTED, RECOVERED, ALREADY_POSTED = "posted", "recovered", "already posted"
 IN_PROGRESS, FAILED, UNVERIFIED, SKIPPED = (
@@ -118,16 +119,23 @@ async def _deliver(
             message_ts=claim.message_ts,
         )
 
-    if claim.taken_from == job_runs.CLAIMED and claim.previous_claimed_at is not None:
+    if _earlier_post_possible(claim) and claim.previous_claimed_at is not None:
         try:
             found = await _find_post(
                 runtime, channel, job=job, period=period, since=claim.previous_claimed_at
             )
         except SLACK_FAILURES as error:
             async with runtime.db.session() as session:
-                await job_runs.restore_claim(
-                    session=session, run_id=claim.run_id, claimed_at=claim.previous_claimed_at
-                )
+                if claim.taken_from == job_runs.CLAIMED:
+                    await job_runs.restore_claim(
+                        session=session,
+                        run_id=claim.run_id,
+                        claimed_at=claim.previous_claimed_at,
+                    )
+                else:
+                    await job_runs.mark_failed(
+                        session=session, run_id=claim.run_id, error=claim.previous_error or ""
+                    )
             log.warning("%s %s: could not check for an earlier post: %s", job, period, error)
             return Delivery(job, period, UNVERIFIED, error=error_code(error))
         if found is not None:
@@ -183,24 +191,19 @@ async def _deliver(
     return Delivery(job, period, POSTED, channel_id=response["channel"], message_ts=response["ts"])
 
 
+def _earlier_post_possible(claim: job_runs.Claim) -> bool:
+    """A stuck claim's post may have reached Slack; so may a failed one's, unless Slack said no."""
+    if claim.taken_from == job_runs.CLAIMED:
+        return True
+    return claim.taken_from == job_runs.FAILED and may_have_posted(claim.previous_error or "")
+
+
 async def _find_post(
     runtime: Runtime, channel: str, *, job: str, period: str, since: datetime
 ) -> str | None:
     """The ts of Lightbulb's post for (job, period) in the channel since `since`, if any."""
-    cursor = None
-    oldest = f"{since.timestamp() - 60:.6f}"
-    for _ in range(HISTORY_PAGES):
-        response = await runtime.client.conversations_history(
-            channel=channel, oldest=oldest, include_all_metadata=True, limit=200, cursor=cursor
-        )
-        for message in response.get("messages") or []:
-            metadata = message.get("metadata") or {}
-            if metadata.get("event_type") == METADATA_EVENT and metadata.get("event_payload") == {
-                "job": job,
-                "period": period,
-            }:
-                return str(message["ts"])
-        cursor = (response.get("response_metadata") or {}).get("next_cursor")
-        if not cursor:
-            return None
-    return None
+    posts = await posts_with_metadata(
+        runtime.client, channel, event_type=METADATA_EVENT, since=since
+    )
+    wanted = {"job": job, "period": period}
+    return next((ts for payload, ts in posts if payload == wanted), None)

@@ -32,6 +32,7 @@ class Claim:
     status: str
     taken_from: str | None = None
     previous_claimed_at: datetime | None = None
+    previous_error: str | None = None
     payload: str | None = None
     channel_id: str | None = None
     message_ts: str | None = None
@@ -71,7 +72,7 @@ async def claim(
     row = await get(session=session, job=job, period=period)
     assert row is not None and row.id is not None
     # Read before the update below: an ORM update refreshes `row` in place.
-    status, attempts, payload = row.status, row.attempts, row.payload
+    status, attempts, payload, error = row.status, row.attempts, row.payload, row.error
     claimed_at = as_utc(row.claimed_at)
     takeable = status == FAILED or (status == SKIPPED and take_skipped)
     stuck = status == CLAIMED and claimed_at < stuck_before
@@ -102,6 +103,7 @@ async def claim(
         CLAIMED,
         taken_from=status,
         previous_claimed_at=claimed_at,
+        previous_error=error,
         payload=payload,
     )
 

@@ -86,6 +86,7 @@ class FakeSlack:
         self._users: dict[str, _User] = {}
         self._faults: dict[str, deque[_Fault]] = defaultdict(deque)
         self._outages: dict[str, int] = {}
+        self._lost_answers: dict[str, list[int]] = defaultdict(list)
         self._delays: dict[str, float] = {}
         self._last_ts = 0.0
         self._ids = count(1)
@@ -186,12 +187,18 @@ class FakeSlack:
         """Fail every call to `method` with `status` until `clear_faults`."""
         self._outages[method] = status
 
+    def lose_answer_next(self, method: str, *, status: int = 503, times: int = 1) -> None:
+        """Carry out the next `times` calls to `method`, then answer `status` as if Slack's
+        answer had been lost on the way back: the caller cannot know it worked."""
+        self._lost_answers[method].extend([status] * times)
+
     def set_delay(self, method: str, seconds: float) -> None:
         self._delays[method] = seconds
 
     def clear_faults(self) -> None:
         self._faults.clear()
         self._outages.clear()
+        self._lost_answers.clear()
         self._delays.clear()
 
     def add_user(
@@ -293,7 +300,10 @@ class FakeSlack:
             handler = getattr(self, "_m_" + method.replace(".", "_"), None)
             if handler is None:
                 return _error("unknown_method")
-            return web.json_response({"ok": True, **handler(args)})
+            answer = {"ok": True, **handler(args)}
+            if self._lost_answers.get(method):
+                return _http_failure(self._lost_answers[method].pop(0), None)
+            return web.json_response(answer)
         except _SlackError as error:
             return _error(error.code)
         finally:

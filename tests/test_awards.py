@@ -269,6 +269,25 @@ async def test_slack_down_then_back_gives_exactly_one_announcement(hall: Harness
     assert winner_line.startswith("<@U0AUTHOR1>")  # as composed before the late votes
 
 
+async def test_an_announcement_slack_took_but_never_answered_is_posted_once(
+    hall: Harness,
+) -> None:
+    await a_month_of_ideas(hall)
+    hall.fake.lose_answer_next("chat.postMessage", status=502)
+
+    unanswered = await awards.run(hall.runtime, now=OCTOBER_ANNOUNCED)
+    swept = await awards.run(hall.runtime, now=OCTOBER_ANNOUNCED + timedelta(minutes=10))
+    later = await awards.run(hall.runtime, now=OCTOBER_ANNOUNCED + timedelta(minutes=20))
+
+    assert (unanswered.delivery.outcome, swept.delivery.outcome, later.delivery.outcome) == (
+        "failed",
+        "recovered",
+        "already posted",
+    )
+    [post] = announcements(hall)
+    assert swept.delivery.message_ts == post["ts"]
+
+
 async def stored(hall: Harness, text: str) -> Idea:
     async with hall.db.session() as session:
         return (await session.execute(sa.select(Idea).where(Idea.text == text))).scalar_one()

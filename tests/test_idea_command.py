@@ -202,6 +202,36 @@ async def test_slack_outage_keeps_the_idea_and_retry_posts_it_once(bot: Harness)
     assert len(bot.fake.messages(IDEAS_CHANNEL)) == 1
 
 
+async def test_a_post_slack_took_but_never_answered_is_found_not_repeated(bot: Harness) -> None:
+    bot.fake.lose_answer_next("chat.postMessage", status=503)
+
+    await bot.command("Bike racks by the side door", user="U0CAROL01")
+
+    [confirmation] = await bot.fake.wait_for_responses(timeout=10)
+    assert "is posted in" in confirmation["text"]
+    [post] = bot.fake.messages(IDEAS_CHANNEL)
+    [idea] = await stored_ideas(bot)
+    assert idea.message_ts == post["ts"] and idea.post_error is None
+    assert post["metadata"]["event_payload"] == {"idea_id": idea.id}
+
+
+async def test_retry_records_a_post_that_slack_took_while_unanswered(bot: Harness) -> None:
+    bot.fake.lose_answer_next("chat.postMessage", status=503)
+    bot.fake.outage("conversations.history")
+
+    await bot.command("Quiet carriage on the shuttle bus", user="U0CAROL01")
+    [failure] = await bot.fake.wait_for_responses(timeout=10)
+    assert "`/idea retry`" in failure["text"]
+    bot.fake.clear_faults()
+    await bot.command("retry", user="U0CAROL01")
+
+    responses = await bot.fake.wait_for_responses(count=2, timeout=10)
+    assert "is posted in" in responses[-1]["text"]
+    [post] = bot.fake.messages(IDEAS_CHANNEL)
+    [idea] = await stored_ideas(bot)
+    assert idea.message_ts == post["ts"] and idea.permalink
+
+
 async def test_rate_limited_post_waits_for_retry_after_then_succeeds(bot: Harness) -> None:
     bot.fake.fail_next("chat.postMessage", status=429, retry_after=1)
 

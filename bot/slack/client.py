@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
+import aiohttp
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -25,6 +27,16 @@ SERVER_ERROR_RETRIES = 2
 
 RETRIED_SERVER_STATUSES = frozenset({500, 502, 503, 504})
 
+# A post with message metadata is one its sender can find again in the channel's history, and
+# does before posting again (`posting.posts_with_metadata`). Resending it blindly after an
+# answer that never came (a 5xx, a dropped connection) could post it twice, so the client
+# leaves that to the sender; a 429, or a connection that was never made, is always retried.
+_findable_post: ContextVar[bool] = ContextVar("findable_post", default=False)
+
+
+def _is_findable_post(api_method: str, kwargs: dict[str, Any]) -> bool:
+    return api_method == "chat.postMessage" and bool((kwargs.get("json") or {}).get("metadata"))
+
 
 class ServerErrorRetryHandler(AsyncServerErrorRetryHandler):
     """slack_sdk retries only 500 and 503; gateways in front of Slack also answer 502 and 504
@@ -38,7 +50,29 @@ class ServerErrorRetryHandler(AsyncServerErrorRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
-        return response is not None and response.status_code in RETRIED_SERVER_STATUSES
+        return (
+            response is not None
+            and response.status_code in RETRIED_SERVER_STATUSES
+            and not _findable_post.get()
+        )
+
+
+class ConnectionErrorRetryHandler(AsyncConnectionErrorRetryHandler):
+    """Retries dropped connections, except where a findable post may have been delivered."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if _findable_post.get() and not isinstance(error, aiohttp.ClientConnectorError):
+            return False
+        return await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
 
 
 class CountingWebClient(AsyncWebClient):
@@ -49,14 +83,18 @@ class CountingWebClient(AsyncWebClient):
         self._metrics = metrics
 
     async def api_call(self, api_method: str, **kwargs: Any) -> Any:  # type: ignore[override]
-        if self._metrics is None:
-            return await super().api_call(api_method, **kwargs)
-        self._metrics.slack_calls.labels(api_method).inc()
+        findable = _findable_post.set(_is_findable_post(api_method, kwargs))
         try:
-            return await super().api_call(api_method, **kwargs)
-        except SLACK_FAILURES as error:
-            self._metrics.slack_errors.labels(api_method, error_code(error)).inc()
-            raise
+            if self._metrics is None:
+                return await super().api_call(api_method, **kwargs)
+            self._metrics.slack_calls.labels(api_method).inc()
+            try:
+                return await super().api_call(api_method, **kwargs)
+            except SLACK_FAILURES as error:
+                self._metrics.slack_errors.labels(api_method, error_code(error)).inc()
+                raise
+        finally:
+            _findable_post.reset(findable)
 
 
 def build_web_client(
@@ -74,7 +112,7 @@ def build_web_client(
         token=token,
         timeout=REQUEST_TIMEOUT_SECONDS,
         retry_handlers=[
-            AsyncConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
+            ConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
             AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
             ServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
         ],

@@ -1,15 +1,19 @@
 """What every caller of the Web API needs when posting: which failures to expect, how to
-name them, and the permalink of what was posted."""
+name them, the permalink of what was posted, and finding a post again by its metadata."""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 log = logging.getLogger(__name__)
+
+UNREACHABLE = "unreachable"
 
 # What a Web API call raises once the client's own retries are spent.
 SLACK_FAILURES = (SlackClientError, aiohttp.ClientError, TimeoutError, OSError)
@@ -19,7 +23,13 @@ def error_code(error: Exception) -> str:
     """Slack's error code (`not_in_channel`), `http_503`, or `unreachable`."""
     if isinstance(error, SlackApiError):
         return str(error.response.get("error") or f"http_{error.response.status_code}")
-    return "unreachable"
+    return UNREACHABLE
+
+
+def may_have_posted(code: str) -> bool:
+    """Whether a post that failed with `code` may be in Slack all the same. Slack refusing it
+    (`not_in_channel`) means it is not; an HTTP error or no answer at all may mean it is."""
+    return code == UNREACHABLE or code.startswith("http_")
 
 
 async def permalink(client: AsyncWebClient, channel: str, ts: str) -> str | None:
@@ -30,3 +40,37 @@ async def permalink(client: AsyncWebClient, channel: str, ts: str) -> str | None
     except SLACK_FAILURES as error:
         log.warning("no permalink for %s/%s: %s", channel, ts, error_code(error))
         return None
+
+
+# How far back a search for an earlier post reads: 5 pages of 200 messages.
+HISTORY_PAGES = 5
+HISTORY_PAGE_SIZE = 200
+# Slack's clock and ours may disagree a little.
+CLOCK_SLACK_SECONDS = 60
+
+
+async def posts_with_metadata(
+    client: AsyncWebClient, channel: str, *, event_type: str, since: datetime
+) -> list[tuple[dict[str, Any], str]]:
+    """(metadata payload, ts) of every message in `channel` since `since` that carries
+    message metadata of `event_type`: how a post whose answer never came is found again
+    instead of being posted twice. Raises what the Web API raises."""
+    found: list[tuple[dict[str, Any], str]] = []
+    cursor = None
+    oldest = f"{since.timestamp() - CLOCK_SLACK_SECONDS:.6f}"
+    for _ in range(HISTORY_PAGES):
+        response = await client.conversations_history(
+            channel=channel,
+            oldest=oldest,
+            include_all_metadata=True,
+            limit=HISTORY_PAGE_SIZE,
+            cursor=cursor,
+        )
+        for message in response.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            if metadata.get("event_type") == event_type:
+                found.append((metadata.get("event_payload") or {}, str(message["ts"])))
+        cursor = (response.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            break
+    return found
