@@ -2,9 +2,11 @@
 
 Changes to one idea are coalesced: the first change starts a short settling wait, every change
 during it joins the same update, and a change that lands while an update is being sent
-schedules exactly one more. The last update therefore always shows the final count, a
-moment after the last vote. All updates share one pace so that many busy ideas together
-stay under Slack's limit.
+schedules exactly one more. After each update the count is read again, and if it moved
+(a vote another replica recorded, whose own update may have landed before this one), one more
+update follows. The last update therefore always shows the final count, a moment after the
+last vote, however many replicas take the votes. All updates share one pace so that many
+busy ideas together stay under Slack's limit.
 """
 
 from __future__ import annotations
@@ -64,8 +66,10 @@ class PostRefresher:
             self._dirty.discard(idea_id)
             try:
                 await self._limiter.acquire()
-                await self.update_now(idea_id)
+                shown = await self.update_now(idea_id)
                 failures = 0
+                if shown is not None and shown != await self._count(idea_id):
+                    self._dirty.add(idea_id)
             except (SlackClientError, OSError, TimeoutError) as error:
                 failures += 1
                 log.warning("updating the post of idea %s failed: %r", idea_id, error)
@@ -78,11 +82,17 @@ class PostRefresher:
                 del self._tasks[idea_id]
                 return
 
-    async def update_now(self, idea_id: int) -> None:
+    async def _count(self, idea_id: int) -> int:
+        async with self._db.session() as session:
+            return await votes.vote_count(session=session, idea_id=idea_id)
+
+    async def update_now(self, idea_id: int) -> int | None:
+        """Show the idea's current votes on its post; returns the count shown (None when the
+        idea has no post)."""
         async with self._db.session() as session:
             idea = await ideas.get_idea(session=session, idea_id=idea_id)
             if idea is None or idea.channel_id is None or idea.message_ts is None:
-                return
+                return None
             count = await votes.vote_count(session=session, idea_id=idea_id)
             first = await votes.first_voters(
                 session=session, idea_id=idea_id, limit=VOTER_NAMES_SHOWN
@@ -95,6 +105,7 @@ class PostRefresher:
                 idea, vote_emojis=self._settings.vote_emojis, votes=count, voter_names=names
             ),
         )
+        return count
 
     async def drain(self) -> None:
         """Finish pending updates (on shutdown)."""

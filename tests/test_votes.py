@@ -8,7 +8,9 @@ import re
 import sqlalchemy as sa
 
 from bot.voting import Verdict
+from storage import votes
 from storage.models import Idea, VoteReaction
+from storage.votes import ReactionChange
 from tests.harness import IDEAS_CHANNEL, Harness
 
 VOTERS = [f"U0VOTER{n:03d}" for n in range(200)]
@@ -211,6 +213,27 @@ async def test_a_burst_of_votes_coalesces_into_a_few_post_updates(bot: Harness) 
     updates = len(bot.fake.calls_to("chat.update")) - updates_before
     assert 1 <= updates <= 6, f"{updates} chat.update calls for one burst"
     assert "*150 votes*" in vote_line(bot.fake.message(IDEAS_CHANNEL, idea.message_ts))
+
+
+async def test_a_vote_another_replica_recorded_mid_update_still_shows(bot: Harness) -> None:
+    idea = await bot.share_idea("Plants on every desk")
+    bot.add_people("U0ANA0001", "U0BEN0001")
+    await bot.react(idea, "U0ANA0001")
+    await final_vote_line(bot, idea, "1 vote")
+    bot.fake.set_delay("chat.update", 0.6)
+    updates = len(bot.fake.calls_to("chat.update"))
+
+    await bot.react(idea, "U0BEN0001")
+    while len(bot.fake.calls_to("chat.update")) == updates:  # recorded as it arrives
+        await asyncio.sleep(0.01)
+    async with bot.db.session() as session:  # another replica, while "2 votes" is in flight
+        await votes.apply_reactions(
+            session=session,
+            changes=[ReactionChange(idea.id or 0, "U0CAT0001", "+1", True, "1700000000.000001")],
+        )
+
+    line = await final_vote_line(bot, idea, "3 votes")
+    assert "*3 votes*" in line
 
 
 async def test_top_ranks_ideas_by_votes_with_links(bot: Harness) -> None:
