@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from bot.experiment_rules import ExperimentDraft
+from bot.experiment_rules import ExperimentDraft, can_manage, refusal
 from bot.runtime import Runtime
 from bot.slack import experiment_blocks
 from bot.slack.posting import SLACK_FAILURES, error_code, permalink
@@ -21,6 +21,24 @@ from storage.models import Experiment, Idea, Learning
 log = logging.getLogger(__name__)
 
 CARD_JOB = "experiment-card"
+
+
+async def managed_by(
+    runtime: Runtime, *, experiment_id: int | None, user_id: str
+) -> tuple[Experiment | None, str | None]:
+    """The experiment if `user_id` may manage it, judged by the owner on record (a click or a
+    form cannot forge that); otherwise None and why not, in words for that person."""
+    experiment = None
+    if experiment_id is not None:
+        async with runtime.db.session() as session:
+            experiment = await experiments.get_experiment(
+                session=session, experiment_id=experiment_id
+            )
+    if experiment is None:
+        return None, "This experiment no longer exists."
+    if not can_manage(user_id, experiment.owner_id, runtime.settings.admin_user_ids):
+        return None, refusal(experiment.id or 0, experiment.owner_id)
+    return experiment, None
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.slack import payload
 from bot.slack.text import escape
 from storage.votes import CLOSED_STATUSES
 
@@ -68,19 +69,18 @@ class StatusCommand:
 def parse_status_command(text: str) -> StatusCommand | str:
     """`12 declined Too costly` → the command; anything else → what is wrong with it."""
     words = text.split(maxsplit=1)
-    if not words or not words[0].removeprefix("#").isdigit():
+    idea_id = payload.parse_id(words[0]) if words else None
+    if idea_id is None:
         return f"Which idea? {USAGE}"
     rest = words[1] if len(words) > 1 else ""
     for status in sorted(STATUSES, key=len, reverse=True):
         if rest.lower().startswith(status) and (
             len(rest) == len(status) or rest[len(status)].isspace()
         ):
-            return StatusCommand(
-                int(words[0].removeprefix("#")), status, rest[len(status) :].strip()
-            )
+            return StatusCommand(idea_id, status, rest[len(status) :].strip())
     first, _, reason = rest.partition(" ")
     status = parse_status(first)
     if status is None:
         shown = f"`{escape(first)}` is not a status. " if first else "Which status? "
         return shown + USAGE
-    return StatusCommand(int(words[0].removeprefix("#")), status, reason.strip())
+    return StatusCommand(idea_id, status, reason.strip())

@@ -12,7 +12,6 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import experiment_rules as rules
 from bot import experiments
 from bot.runtime import Runtime
 from bot.slack import experiment_blocks, payload
@@ -68,7 +67,7 @@ async def open_experiment_form(
     runtime: Runtime, client: AsyncWebClient, body: dict, *, idea_id: int | None
 ) -> bool:
     """Open the experiment form right away, while the trigger is fresh."""
-    user_id = payload.user_id(body) or str(body.get("user_id") or "")
+    user_id = payload.user_id(body) or payload.as_text(body.get("user_id"))
     form = experiment_blocks.experiment_form(
         owner_id=user_id,
         ends_on=today(runtime.settings.tz) + timedelta(days=DEFAULT_EXPERIMENT_DAYS),
@@ -149,16 +148,9 @@ async def cancel_experiment(
 
 
 async def _refusal(runtime: Runtime, experiment_id: int, user_id: str) -> str | None:
-    """Why `user_id` may not change the experiment, judged by the owner on record."""
-    async with runtime.db.session() as session:
-        experiment = await experiment_store.get_experiment(
-            session=session, experiment_id=experiment_id
-        )
-    if experiment is None:
-        return f"Experiment #{experiment_id} no longer exists."
-    if not rules.can_manage(user_id, experiment.owner_id, runtime.settings.admin_user_ids):
-        return rules.refusal(experiment_id, experiment.owner_id)
-    return None
+    """Why `user_id` may not change the experiment, or None when they may."""
+    _, refusal = await experiments.managed_by(runtime, experiment_id=experiment_id, user_id=user_id)
+    return refusal
 
 
 async def _open(client: AsyncWebClient, trigger_id: str, form: View) -> bool:

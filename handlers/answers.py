@@ -33,9 +33,10 @@ async def tell(
     """A private answer to a click: through the message's response URL, beside the message
     or (`replace`) in its place; or by DM where the click came from the Home tab or a modal,
     which have none."""
-    if payload.as_text(body.get("response_url")) and replace:
+    in_a_message = bool(payload.as_text(body.get("response_url")))
+    if in_a_message and replace:
         await respond(text=text, replace_original=True)
-    elif payload.as_text(body.get("response_url")):
+    elif in_a_message:
         await respond(text=text, response_type="ephemeral", replace_original=False)
     else:
         await dm(client, payload.user_id(body), {"text": text})

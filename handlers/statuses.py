@@ -76,7 +76,7 @@ async def open_status_form(
     if idea is None:
         await tell("That idea no longer exists.")
         return
-    from_home = (body.get("container") or {}).get("type") == "view"
+    from_home = payload.as_dict(body.get("container")).get("type") == "view"
     try:
         await client.views_open(
             trigger_id=payload.trigger_id(body),

@@ -101,24 +101,16 @@ async def _managed_experiment(
 ) -> Experiment | None:
     """The experiment a form is about, if the person may still manage it; otherwise the form
     shows why, next to `field`."""
-    experiment_id = experiment_blocks.form_experiment_id(view)
-    experiment = None
-    if experiment_id is not None:
-        async with runtime.db.session() as session:
-            experiment = await experiment_store.get_experiment(
-                session=session, experiment_id=experiment_id
-            )
-    user_id = payload.user_id(body)
+    experiment, problem = await experiments.managed_by(
+        runtime,
+        experiment_id=experiment_blocks.form_experiment_id(view),
+        user_id=payload.user_id(body),
+    )
+    if experiment is not None and experiment.status != experiment_store.RUNNING:
+        experiment, problem = None, f"Experiment #{experiment.id} is already {experiment.status}."
     if experiment is None:
-        problem = "This experiment no longer exists."
-    elif not rules.can_manage(user_id, experiment.owner_id, runtime.settings.admin_user_ids):
-        problem = rules.refusal(experiment.id or 0, experiment.owner_id)
-    elif experiment.status != experiment_store.RUNNING:
-        problem = f"Experiment #{experiment.id} is already {experiment.status}."
-    else:
-        return experiment
-    await ack(response_action="errors", errors={field: problem})
-    return None
+        await ack(response_action="errors", errors={field: problem})
+    return experiment
 
 
 async def update_form_submitted(

@@ -828,3 +828,36 @@ async def test_bolts_own_headers_from_outside_are_ignored(bot: Harness) -> None:
 
     assert status == 200
     assert "/idea" in json.loads(text)["text"]
+
+
+async def test_an_idea_number_no_row_can_have_gets_the_usage_not_a_failure(
+    lab: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    for number in ("²", "99999999999", "0"):
+        await lab.command(f"status {number} shipped It is live", user=ADMIN)
+
+    answers = await lab.fake.wait_for_responses(count=3)
+    assert all(a["text"].startswith("Which idea?") for a in answers), answers
+    assert_no_failure_logged(caplog)
+
+
+async def test_an_admin_click_with_a_garbled_container_still_opens_the_form(
+    lab: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    idea = await lab.share_idea("Stand-up desks", author=AUTHOR)
+    click = {
+        "type": "block_actions",
+        "user": {"id": ADMIN},
+        "team": {"id": TEAM_ID},
+        "trigger_id": "trigger-garbled",
+        "response_url": lab.fake.response_url("click"),
+        "container": [1, 2],
+        "actions": [{"action_id": "idea_change_status", "value": str(idea.id)}],
+    }
+
+    reply = await lab.interact(click)
+
+    assert reply.status == 200
+    [opened] = await lab.fake.wait_for("views.open")
+    assert opened.args["trigger_id"] == "trigger-garbled"
+    assert_no_failure_logged(caplog)
