@@ -88,6 +88,7 @@ class FakeSlack:
         self._outages: dict[str, int] = {}
         self._lost_answers: dict[str, list[int]] = defaultdict(list)
         self._delays: dict[str, float] = {}
+        self._holds: dict[str, asyncio.Event] = {}
         self._last_ts = 0.0
         self._ids = count(1)
         self._changed = asyncio.Condition()
@@ -112,6 +113,8 @@ class FakeSlack:
         self._port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
+        for method in list(self._holds):
+            self.release(method)
         for socket in list(self._sockets):
             await socket.close()
         if self._runner is not None:
@@ -195,7 +198,20 @@ class FakeSlack:
     def set_delay(self, method: str, seconds: float) -> None:
         self._delays[method] = seconds
 
+    def hold(self, method: str) -> None:
+        """Keep every call to `method` waiting, unanswered, until `release(method)`: how a
+        test shows that something happens before Slack answers, without guessing a delay."""
+        self._holds.setdefault(method, asyncio.Event())
+
+    def release(self, method: str) -> None:
+        """Answer the calls `hold` kept waiting, and every later one at once."""
+        held = self._holds.pop(method, None)
+        if held is not None:
+            held.set()
+
     def clear_faults(self) -> None:
+        for method in list(self._holds):
+            self.release(method)
         self._faults.clear()
         self._outages.clear()
         self._lost_answers.clear()
@@ -287,6 +303,8 @@ class FakeSlack:
         try:
             if method in self._delays:
                 await asyncio.sleep(self._delays[method])
+            if method in self._holds:
+                await self._holds[method].wait()
             fault = self._take_fault(method)
             if fault is not None:
                 return fault
