@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.slack.payload import parse_id
 from bot.slack.text import HEADER_TEXT_LIMIT
 
 # A quick idea is one message; longer thoughts belong in the form's details field.
@@ -31,17 +32,28 @@ class Action(StrEnum):
     UNMUTE = "unmute"
 
 
-SUBCOMMANDS = {
+# Subcommands taken alone, and what may follow each. A text is a subcommand only when all of
+# it fits one of these: "Retry failed builds overnight" is an idea, "retry" is not.
+_ALONE = {
     "help": Action.HELP,
     "retry": Action.RETRY,
     "top": Action.TOP,
     "mine": Action.MINE,
     "experiment": Action.EXPERIMENT,
+    # These need an idea number; alone, they answer with how to use them.
     "status": Action.STATUS,
     "history": Action.HISTORY,
     "mute": Action.MUTE,
     "unmute": Action.UNMUTE,
 }
+_WITH_WORD = {"help": ("awards",), "top": ("all", "month")}
+_WITH_ID = {
+    "experiment": Action.EXPERIMENT,
+    "history": Action.HISTORY,
+    "mute": Action.MUTE,
+    "unmute": Action.UNMUTE,
+}
+SUBCOMMANDS = tuple(_ALONE)
 
 
 @dataclass(frozen=True)
@@ -54,19 +66,31 @@ class ParsedCommand:
 def parse_command(text: str) -> ParsedCommand:
     """Decide what `/idea <text>` asks for.
 
-    Nothing → the form. A known subcommand → that. A single unknown word (`/idea halp`)
-    is far more likely a mistyped subcommand than an idea, so it gets the help.
-    Anything longer is an idea.
+    Nothing → the form. A subcommand only when the whole text fits its grammar (`top all`,
+    `history 12`, `status 12 declined Too costly`), in any letter case. A single unknown word
+    (`/idea halp`) is far more likely a mistyped subcommand than an idea, so it gets the help
+    (which offers to post it anyway). Anything else is an idea, whatever its first word.
     """
     stripped = text.strip()
     if not stripped:
         return ParsedCommand(Action.FORM)
     words = stripped.split()
-    action = SUBCOMMANDS.get(words[0].lower())
-    if action is not None:
-        return ParsedCommand(action, text=" ".join(words[1:]))
-    if len(words) == 1:
-        return ParsedCommand(Action.HELP, unknown=words[0])
+    head, rest = words[0].lower(), words[1:]
+    if not rest:
+        action = _ALONE.get(head)
+        if action is not None:
+            return ParsedCommand(action)
+        if len(stripped) <= QUICK_IDEA_LIMIT:
+            return ParsedCommand(Action.HELP, unknown=stripped)
+        return ParsedCommand(Action.IDEA, text=stripped)
+    if len(rest) == 1 and rest[0].lower() in _WITH_WORD.get(head, ()):
+        return ParsedCommand(_ALONE[head], text=rest[0].lower())
+    if len(rest) == 1 and head in _WITH_ID and parse_id(rest[0]) is not None:
+        return ParsedCommand(_WITH_ID[head], text=rest[0])
+    if head == "status" and parse_id(rest[0]) is not None:
+        # "status 12 …" is a command however it goes on (no sentence starts that way): a
+        # mistyped status gets its usage, with the text to post as an idea if it was one.
+        return ParsedCommand(Action.STATUS, text=" ".join(rest))
     return ParsedCommand(Action.IDEA, text=stripped)
 
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot import publishing
+from bot.capture import IdeaDraft
 from bot.publishing import PostOutcome
+from bot.runtime import Runtime
+from bot.slack import blocks
 
 RETRY_HINT = (
     "Send `/idea retry` to post it again; Lightbulb also tries again by itself when it restarts."
@@ -50,3 +54,14 @@ def retry_summary(outcomes: Sequence[PostOutcome]) -> str:
     if not outcomes:
         return ":white_check_mark: All your ideas are already posted: there is nothing to retry."
     return "\n".join(outcome_text(outcome) for outcome in outcomes)
+
+
+async def share(runtime: Runtime, *, author_id: str, draft: IdeaDraft) -> dict:
+    """Capture the idea and say how it went: the message for its author. When it could not
+    even be stored, the message gives back everything they typed."""
+    try:
+        outcome = await publishing.capture_idea(runtime, author_id=author_id, draft=draft)
+    except publishing.NotSaved:
+        typed = "\n\n".join(part for part in (draft.text, draft.problem, draft.details) if part)
+        return blocks.handed_back(problem=NOT_SAVED, text=typed, next_step=TRY_AGAIN)
+    return {"text": outcome_text(outcome)}

@@ -12,10 +12,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import experiments
+from bot import capture, experiments, replies
 from bot.runtime import Runtime
 from bot.slack import experiment_blocks, payload
-from bot.slack.blocks import START_EXPERIMENT_ACTION
+from bot.slack.blocks import POST_AS_IDEA_ACTION, START_EXPERIMENT_ACTION
 from bot.time import today
 from handlers import answers
 from storage import experiments as experiment_store
@@ -56,11 +56,30 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         await ack()
         await cancel_experiment(runtime, body, client, respond)
 
+    async def on_post_anyway(ack: AsyncAck, body: dict, respond: AsyncRespond) -> None:
+        await ack()
+        await post_as_idea(runtime, body, respond)
+
+    app.action(POST_AS_IDEA_ACTION)(on_post_anyway)
     app.action(re.compile(rf"^{experiment_blocks.SNOOZE_ACTION}_\d+$"))(on_snooze)
     app.action(experiment_blocks.CANCEL_ACTION)(on_cancel)
     app.action(START_EXPERIMENT_ACTION)(on_start)
     app.action(experiment_blocks.UPDATE_ACTION)(on_update)
     app.action(experiment_blocks.CONCLUDE_ACTION)(on_conclude)
+
+
+async def post_as_idea(runtime: Runtime, body: dict, respond: AsyncRespond) -> None:
+    """ "Post it as an idea anyway" under the help for a lone word: the word is the idea. The
+    answer replaces the help, so the button cannot be pressed twice."""
+    text = payload.action_value(body).strip()
+    problem = capture.quick_idea_problem(text)
+    if problem is not None:
+        await respond(text=problem, replace_original=True)
+        return
+    reply = await replies.share(
+        runtime, author_id=payload.user_id(body), draft=capture.IdeaDraft(text)
+    )
+    await respond(**reply, replace_original=True)
 
 
 async def open_experiment_form(

@@ -108,18 +108,9 @@ async def idea_command(
             await _hand_back(ack, client, command, respond, problem=problem, text=parsed.text)
             return
         await ack()
-        try:
-            outcome = await publishing.capture_idea(
-                runtime, author_id=user_id, draft=capture.IdeaDraft(text=parsed.text)
-            )
-        except publishing.NotSaved:
-            await respond(
-                **blocks.handed_back(
-                    problem=replies.NOT_SAVED, text=parsed.text, next_step=replies.TRY_AGAIN
-                )
-            )
-            return
-        await respond(text=replies.outcome_text(outcome))
+        await respond(
+            **await replies.share(runtime, author_id=user_id, draft=capture.IdeaDraft(parsed.text))
+        )
 
 
 async def _top(ack: AsyncAck, respond: AsyncRespond, runtime: Runtime, text: str) -> None:

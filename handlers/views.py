@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import capture, experiments, publishing, replies
+from bot import capture, experiments, replies
 from bot import experiment_rules as rules
 from bot.runtime import Runtime
 from bot.slack import blocks, experiment_blocks, payload
@@ -47,16 +47,7 @@ async def idea_form_submitted(
         return
     await ack()
     user_id = payload.user_id(body)
-    try:
-        outcome = await publishing.capture_idea(
-            runtime, author_id=user_id, draft=capture.clean(draft)
-        )
-        reply = {"text": replies.outcome_text(outcome)}
-    except publishing.NotSaved:
-        typed = "\n\n".join(part for part in (draft.text, draft.problem, draft.details) if part)
-        reply = blocks.handed_back(
-            problem=replies.NOT_SAVED, text=typed, next_step=replies.TRY_AGAIN
-        )
+    reply = await replies.share(runtime, author_id=user_id, draft=capture.clean(draft))
     await answers.dm(client, user_id, reply)
 
 

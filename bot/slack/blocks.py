@@ -35,6 +35,7 @@ from storage.models import Idea
 IDEA_FORM_CALLBACK = "idea_form"
 START_EXPERIMENT_ACTION = "idea_start_experiment"
 CHANGE_STATUS_ACTION = "idea_change_status"
+POST_AS_IDEA_ACTION = "idea_post_anyway"
 
 
 def sections(mrkdwn: str) -> list[Block]:
@@ -232,11 +233,12 @@ def help_message(*, ideas_channel: str, vote_emojis: Sequence[str], unknown: str
     intro = ""
     if unknown:
         intro = (
-            f"I don't know `/idea {escape(unknown)}`. To share an idea, describe it in a few "
-            "words, like `/idea Free fruit on Fridays`. Here is what I can do:\n\n"
+            f"I don't know `/idea {escape(unknown)}`. If it is an idea, post it with the button "
+            "(or describe it in a few more words, like `/idea Free fruit on Fridays`). "
+            "Here is what I can do:"
         )
     body = (
-        f"{intro}*Lightbulb turns ideas into action.*\n"
+        "*Lightbulb turns ideas into action.*\n"
         f"• `/idea &lt;your idea&gt;`: post an idea to <#{ideas_channel}> "
         f"(up to {capture.QUICK_IDEA_LIMIT:,} characters).\n"
         "• `/idea`: open a form with room for a summary, the problem it solves and details.\n"
@@ -258,11 +260,18 @@ def help_message(*, ideas_channel: str, vote_emojis: Sequence[str], unknown: str
         "most useful learning win an award: `/idea help awards` says how they are chosen.\n"
         "• `/idea help`: this message."
     )
-    blocks = [*sections(body), DividerBlock()]
+    blocks: list[Block] = []
+    if unknown:
+        # One word may be an idea after all ("Kanban"): one click posts it, nothing retyped.
+        post_anyway = ButtonElement(
+            text="Post it as an idea anyway", action_id=POST_AS_IDEA_ACTION, value=unknown
+        )
+        blocks += [*sections(intro), ActionsBlock(elements=[post_anyway])]
+    blocks += [*sections(body), DividerBlock()]
     blocks.append(
         ContextBlock(elements=[MarkdownTextObject(text="Only you can see this message.")])
     )
-    return {"text": body, "blocks": [block.to_dict() for block in blocks]}
+    return {"text": f"{intro}\n\n{body}" if intro else body, "blocks": to_dicts(blocks)}
 
 
 def private_note(mrkdwn: str) -> dict:
