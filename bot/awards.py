@@ -1,14 +1,23 @@
 """Job `monthly-awards`: choose, keep and announce the month's awards, then congratulate.
 
 Results are computed once per period and kept (table `awards`); the announcement is built
-from what was kept, so a retry or a late vote never changes who won.
+from what was kept, so a retry or a late vote never changes who won. They are computed from
+complete inputs only: a profile or a card's reactions that Slack cannot give, even when asked
+again, stop the run (`NotReady`) with nothing kept or posted, and the next sweep tries again.
+One Slack error at 10:00 on the 1st must not decide the winners for good.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
+from typing import TypeVar
+
+from slack_sdk.errors import SlackApiError
 
 from bot import award_rules as rules
 from bot.runtime import Runtime
@@ -17,7 +26,7 @@ from bot.slack.posting import SLACK_FAILURES, error_code
 from bot.slack.users import LookupFailed
 from bot.voting import base_emoji
 from scheduler import periods
-from scheduler.delivery import Delivery, deliver
+from scheduler.delivery import Delivery, NotReady, deliver
 from storage import awards as store
 from storage.ideas import as_utc
 from storage.models import Award
@@ -27,6 +36,13 @@ log = logging.getLogger(__name__)
 JOB = "monthly-awards"
 # Above this many people to look up, one paged users.list beats a users.info each.
 BULK_LOOKUP_FROM = 40
+# A read the results depend on is asked again once after this pause (the client has already
+# retried rate limits and server errors by then) before the run gives up until the next sweep.
+READ_RETRY_PAUSE = 1.0
+
+CARD_GONE = frozenset({"message_not_found", "channel_not_found"})
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -182,20 +198,32 @@ def _month_before(period: str) -> str:
     return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
 
 
+async def _read(what: str, read: Callable[[], Awaitable[T]]) -> T:
+    """One input of the results: asked again once after a pause, then `NotReady`."""
+    for attempt in range(2):
+        try:
+            return await read()
+        except LookupFailed as error:
+            problem = str(error)
+        except SLACK_FAILURES as error:
+            problem = error_code(error)
+        if attempt == 0:
+            log.info("could not read %s (%s); asking again", what, problem)
+            await asyncio.sleep(READ_RETRY_PAUSE)
+    raise NotReady(f"could not read {what}: {problem}")
+
+
 async def _titles(runtime: Runtime, people: set[str]) -> dict[str, str]:
-    """Each person's profile title, the department proxy. Unknown people have none."""
+    """Each person's profile title, the department proxy. People Slack does not know have
+    none; people Slack cannot say anything about right now stop the run (`NotReady`)."""
     if len([p for p in people if runtime.users.cached(p) is None]) >= BULK_LOOKUP_FROM:
         try:
             await runtime.users.prefetch()
         except SLACK_FAILURES as error:
             log.warning("could not load the user directory: %s", error_code(error))
     titles: dict[str, str] = {}
-    for person in people:
-        try:
-            user = await runtime.users.get(person)
-        except LookupFailed as error:
-            log.warning("no profile for %s: %s", person, error)
-            continue
+    for person in sorted(people):
+        user = await _read(f"the profile of {person}", partial(runtime.users.get, person))
         if user is not None:
             titles[person] = user.title
     return titles
@@ -205,14 +233,20 @@ async def _learning_votes(
     runtime: Runtime, channel: str | None, ts: str | None, author_id: str
 ) -> int:
     """Distinct people (not the author, not bots) who reacted to the learning card with a
-    vote emoji."""
+    vote emoji. `NotReady` when Slack cannot show the reactions or say who reacted."""
     if not channel or not ts:
         return 0
-    try:
-        response = await runtime.client.reactions_get(channel=channel, timestamp=ts, full=True)
-    except SLACK_FAILURES as error:
-        log.warning("could not read reactions on a learning card: %s", error_code(error))
-        return 0
+
+    async def reactions() -> dict:
+        try:
+            response = await runtime.client.reactions_get(channel=channel, timestamp=ts, full=True)
+        except SlackApiError as error:
+            if error.response.get("error") in CARD_GONE:
+                return {}  # a deleted card has no votes: that is a fact, not a failure
+            raise
+        return response.data if isinstance(response.data, dict) else {}
+
+    response = await _read(f"the reactions on the learning card {channel}/{ts}", reactions)
     emojis = set(runtime.settings.vote_emojis)
     people = {
         user
@@ -222,12 +256,8 @@ async def _learning_votes(
         if user != author_id
     }
     counted = 0
-    for person in people:
-        try:
-            user = await runtime.users.get(person)
-        except LookupFailed:
-            counted += 1
-            continue
+    for person in sorted(people):
+        user = await _read(f"the profile of {person}", partial(runtime.users.get, person))
         counted += user is not None and not user.is_bot and not user.deleted
     return counted
 

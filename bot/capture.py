@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.slack.payload import parse_id
 from bot.slack.text import HEADER_TEXT_LIMIT
 
 # A quick idea is one message; longer thoughts belong in the form's details field.
@@ -85,13 +84,19 @@ def parse_command(text: str) -> ParsedCommand:
         return ParsedCommand(Action.IDEA, text=stripped)
     if len(rest) == 1 and rest[0].lower() in _WITH_WORD.get(head, ()):
         return ParsedCommand(_ALONE[head], text=rest[0].lower())
-    if len(rest) == 1 and head in _WITH_ID and parse_id(rest[0]) is not None:
+    if len(rest) == 1 and head in _WITH_ID and _looks_like_a_number(rest[0]):
         return ParsedCommand(_WITH_ID[head], text=rest[0])
-    if head == "status" and parse_id(rest[0]) is not None:
+    if head == "status" and _looks_like_a_number(rest[0]):
         # "status 12 …" is a command however it goes on (no sentence starts that way): a
         # mistyped status gets its usage, with the text to post as an idea if it was one.
         return ParsedCommand(Action.STATUS, text=" ".join(rest))
     return ParsedCommand(Action.IDEA, text=stripped)
+
+
+def _looks_like_a_number(word: str) -> bool:
+    """`12`, `#12`, also `0` or `²`: meant as an idea number, even one that names no idea
+    (which the subcommand then explains)."""
+    return word.removeprefix("#").isdigit()
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,10 @@
 
 Every concluded experiment leaves a written learning, and an invalidated hypothesis is
 presented as the useful result it is. The rules live in `bot.experiment_rules`.
+
+Everything an experiment posts is stored first and delivered exactly once: the card, each
+update (in the card's thread), the learning card, and the replies in the idea's thread. What
+Slack refuses is posted by the five-minute sweep (`post_missing`) once Slack takes it.
 """
 
 from __future__ import annotations
@@ -10,17 +14,21 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from bot import idea_status, retried_posts
 from bot.experiment_rules import ExperimentDraft, can_manage, refusal
 from bot.runtime import Runtime
 from bot.slack import experiment_blocks
-from bot.slack.posting import SLACK_FAILURES, error_code, permalink
-from scheduler.delivery import deliver
+from bot.slack.posting import SLACK_FAILURES, permalink
+from scheduler.delivery import Delivery, deliver
 from storage import experiments, ideas
-from storage.models import Experiment, Idea, Learning
+from storage.models import Experiment, ExperimentUpdate, Idea, Learning
 
 log = logging.getLogger(__name__)
 
 CARD_JOB = "experiment-card"
+UPDATE_JOB = "experiment-update"
+LEARNING_JOB = "learning-card"
+CARD_NOT_POSTED = "card_not_posted"
 
 
 async def managed_by(
@@ -48,10 +56,15 @@ class Posted:
     error: str | None = None
 
 
+def _posted(delivery: Delivery) -> bool:
+    return delivery.delivered and bool(delivery.channel_id) and bool(delivery.message_ts)
+
+
 async def start(
     runtime: Runtime, *, started_by: str, draft: ExperimentDraft, idea: Idea | None
 ) -> tuple[Experiment, Posted]:
-    """Store the experiment, post its card, and tell the idea's thread."""
+    """Store the experiment, post its card, tell the idea's thread, and move the idea to
+    "experimenting" like any status change (history, DMs to its author and voters)."""
     async with runtime.db.session() as session:
         experiment = await experiments.create_experiment(
             session=session,
@@ -62,27 +75,35 @@ async def start(
             ends_on=draft.ends_on or date.today(),
             idea_id=idea.id if idea else None,
         )
-        if idea is not None:
-            await experiments.mark_idea_experimenting(session=session, idea_id=idea.id or 0)
-    return experiment, await post_card(runtime, experiment, idea)
+    posted = await post_card(runtime, experiment, idea)
+    if idea is not None:
+        await idea_status.experiment_started(
+            runtime, idea=idea, experiment=experiment, started_by=started_by
+        )
+    return experiment, posted
 
 
 async def post_card(runtime: Runtime, experiment: Experiment, idea: Idea | None) -> Posted:
     """Post the experiment's card once, however often this is called and from however many
     processes: the card is a scheduled-style post claimed as (`experiment-card`, id)."""
+
+    async def card() -> dict:
+        return experiment_blocks.experiment_card(experiment, idea)
+
     delivery = await deliver(
         runtime,
         job=CARD_JOB,
         period=str(experiment.id),
         channel=runtime.settings.experiments_channel,
-        compose=lambda: _card(experiment, idea),
+        compose=card,
         now=datetime.now(UTC),
     )
-    if not delivery.delivered or not delivery.channel_id or not delivery.message_ts:
+    if not _posted(delivery):
         log.warning(
             "the card of experiment %s is not posted yet: %s", experiment.id, delivery.summary()
         )
         return Posted(False, error=delivery.error or delivery.outcome)
+    assert delivery.channel_id is not None and delivery.message_ts is not None
     link = await permalink(runtime.client, delivery.channel_id, delivery.message_ts)
     async with runtime.db.session() as session:
         await experiments.record_card(
@@ -94,52 +115,50 @@ async def post_card(runtime: Runtime, experiment: Experiment, idea: Idea | None)
         )
     experiment.channel_id, experiment.message_ts = delivery.channel_id, delivery.message_ts
     experiment.permalink = link
-    if idea is not None and idea.message_ts:
-        await _reply_in_thread(
-            runtime, idea, experiment_blocks.experiment_started_reply(experiment)
-        )
+    await _tell_idea_thread(
+        runtime,
+        idea,
+        job=retried_posts.EXPERIMENT_STARTED_REPLY,
+        key=experiment.id,
+        message=experiment_blocks.experiment_started_reply(experiment),
+    )
     return Posted(True, permalink=link)
-
-
-async def _card(experiment: Experiment, idea: Idea | None) -> dict:
-    return experiment_blocks.experiment_card(experiment, idea)
-
-
-async def post_missing_cards(runtime: Runtime) -> int:
-    """Post the cards Slack did not take when their experiments started; how many went out."""
-    async with runtime.db.session() as session:
-        missing = await experiments.without_card(session=session)
-        linked = {
-            e.id: await ideas.get_idea(session=session, idea_id=e.idea_id)
-            for e in missing
-            if e.idea_id
-        }
-    posted = 0
-    for experiment in missing:
-        posted += (await post_card(runtime, experiment, linked.get(experiment.id))).ok
-    return posted
 
 
 async def post_update(
     runtime: Runtime, *, experiment: Experiment, author_id: str, text: str
 ) -> Posted:
-    """Store the update and thread it under the experiment card."""
+    """Store the update once and thread it under the experiment card. If Slack does not
+    take it now (or the card itself is not posted yet), it is posted later, still once."""
     async with runtime.db.session() as session:
         update = await experiments.add_update(
             session=session, experiment_id=experiment.id or 0, author_id=author_id, text=text
         )
-    try:
-        response = await runtime.client.chat_postMessage(
-            channel=experiment.channel_id or runtime.settings.experiments_channel,
-            thread_ts=experiment.message_ts,
-            **experiment_blocks.update_reply(author_id=author_id, text=text),
-        )
-    except SLACK_FAILURES as error:
-        log.warning("posting an update to experiment %s failed: %r", experiment.id, error)
-        return Posted(False, error=error_code(error))
+    if not experiment.message_ts:
+        return Posted(False, error=CARD_NOT_POSTED)
+    return await _deliver_update(runtime, experiment, update)
+
+
+async def _deliver_update(
+    runtime: Runtime, experiment: Experiment, update: ExperimentUpdate
+) -> Posted:
+    async def reply() -> dict:
+        return experiment_blocks.update_reply(author_id=update.author_id, text=update.text)
+
+    delivery = await deliver(
+        runtime,
+        job=UPDATE_JOB,
+        period=str(update.id),
+        channel=experiment.channel_id or runtime.settings.experiments_channel,
+        thread_ts=experiment.message_ts,
+        compose=reply,
+        now=datetime.now(UTC),
+    )
+    if not _posted(delivery):
+        return Posted(False, error=delivery.error or delivery.outcome)
     async with runtime.db.session() as session:
         await experiments.record_update_post(
-            session=session, update_id=update.id or 0, message_ts=response["ts"]
+            session=session, update_id=update.id or 0, message_ts=delivery.message_ts or ""
         )
     return Posted(True)
 
@@ -163,45 +182,91 @@ async def conclude(
             next_step=next_step.strip(),
             author_id=author_id,
         )
+    if learning is None:
+        return None, Posted(False, error="already_concluded")
+    experiment.status = experiments.CONCLUDED
+    return learning, await post_learning(runtime, experiment, learning)
+
+
+async def post_learning(runtime: Runtime, experiment: Experiment, learning: Learning) -> Posted:
+    """Post the learning card once, claimed as (`learning-card`, id) and findable by its
+    message metadata; then show the learning on the experiment card and in the idea's thread."""
+    async with runtime.db.session() as session:
         idea = (
             await ideas.get_idea(session=session, idea_id=experiment.idea_id)
             if experiment.idea_id
             else None
         )
-    if learning is None:
-        return None, Posted(False, error="already_concluded")
-    experiment.status = experiments.CONCLUDED
-    card = experiment_blocks.learning_card(experiment, learning, idea)
-    try:
-        response = await runtime.client.chat_postMessage(
-            channel=runtime.settings.experiments_channel, **card, unfurl_links=False
+
+    async def card() -> dict:
+        return experiment_blocks.learning_card(experiment, learning, idea)
+
+    delivery = await deliver(
+        runtime,
+        job=LEARNING_JOB,
+        period=str(learning.id),
+        channel=runtime.settings.experiments_channel,
+        compose=card,
+        now=datetime.now(UTC),
+    )
+    if not _posted(delivery):
+        log.warning(
+            "the learning card of experiment %s is not posted yet: %s",
+            experiment.id,
+            delivery.summary(),
         )
-    except SLACK_FAILURES as error:
-        log.warning("posting the learning of experiment %s failed: %r", experiment.id, error)
-        return learning, Posted(False, error=error_code(error))
-    link = await permalink(runtime.client, response["channel"], response["ts"])
+        return Posted(False, error=delivery.error or delivery.outcome)
+    assert delivery.channel_id is not None and delivery.message_ts is not None
+    link = await permalink(runtime.client, delivery.channel_id, delivery.message_ts)
     async with runtime.db.session() as session:
         await experiments.record_learning_post(
             session=session,
             learning_id=learning.id or 0,
-            channel_id=response["channel"],
-            message_ts=response["ts"],
+            channel_id=delivery.channel_id,
+            message_ts=delivery.message_ts,
             permalink=link,
         )
+    learning.channel_id, learning.message_ts = delivery.channel_id, delivery.message_ts
     learning.permalink = link
     await _redraw_card(
         runtime, experiment, experiment_blocks.experiment_card(experiment, idea, learning=learning)
     )
-    if idea is not None and idea.message_ts:
-        await _reply_in_thread(
-            runtime, idea, experiment_blocks.learning_reply(learning, experiment)
-        )
-    return learning, Posted(True, permalink=link)
+    await _tell_idea_thread(
+        runtime,
+        idea,
+        job=retried_posts.LEARNING_REPLY,
+        key=learning.id,
+        message=experiment_blocks.learning_reply(learning, experiment),
+    )
+    return Posted(True, permalink=link)
+
+
+async def post_missing(runtime: Runtime) -> int:
+    """Post what Slack did not take the first time: experiment cards, then the updates and
+    learning cards that go with them. How many went out."""
+    async with runtime.db.session() as session:
+        cards = await experiments.without_card(session=session)
+        linked = {
+            e.id: await ideas.get_idea(session=session, idea_id=e.idea_id)
+            for e in cards
+            if e.idea_id
+        }
+    posted = 0
+    for experiment in cards:
+        posted += (await post_card(runtime, experiment, linked.get(experiment.id))).ok
+    async with runtime.db.session() as session:
+        updates = await experiments.unposted_updates(session=session)
+        learnings = await experiments.unposted_learnings(session=session)
+    for experiment, update in updates:
+        posted += (await _deliver_update(runtime, experiment, update)).ok
+    for experiment, learning in learnings:
+        posted += (await post_learning(runtime, experiment, learning)).ok
+    return posted
 
 
 async def _redraw_card(runtime: Runtime, experiment: Experiment, card: dict) -> None:
     """Show the card's new state; the change stands even if Slack cannot show it now."""
-    if not experiment.message_ts:
+    if not experiment.channel_id or not experiment.message_ts:
         return
     try:
         await runtime.client.chat_update(
@@ -211,18 +276,24 @@ async def _redraw_card(runtime: Runtime, experiment: Experiment, card: dict) -> 
         log.warning("could not redraw the card of experiment %s: %r", experiment.id, error)
 
 
-async def _reply_in_thread(runtime: Runtime, idea: Idea, message: dict) -> None:
-    try:
-        await runtime.client.chat_postMessage(
-            channel=idea.channel_id, thread_ts=idea.message_ts, **message, unfurl_links=False
-        )
-    except SLACK_FAILURES as error:
-        log.warning("could not reply in the thread of idea %s: %r", idea.id, error)
+async def _tell_idea_thread(
+    runtime: Runtime, idea: Idea | None, *, job: str, key: int | None, message: dict
+) -> None:
+    if idea is None or not idea.channel_id or not idea.message_ts:
+        return
+    await retried_posts.post_once(
+        runtime,
+        job=job,
+        key=str(key),
+        channel=idea.channel_id,
+        thread_ts=idea.message_ts,
+        message=message,
+    )
 
 
 async def cancel(runtime: Runtime, *, experiment_id: int, cancelled_by: str) -> Experiment | None:
-    """Cancel a running experiment, mark its card and tell the idea's thread. None when it had
-    already ended."""
+    """Cancel a running experiment, mark its card, tell the idea's thread, and move the idea
+    back where it stood if no other experiment tests it. None when it had already ended."""
     async with runtime.db.session() as session:
         experiment = await experiments.cancel(session=session, experiment_id=experiment_id)
         idea = (
@@ -237,10 +308,14 @@ async def cancel(runtime: Runtime, *, experiment_id: int, cancelled_by: str) -> 
         experiment,
         experiment_blocks.experiment_card(experiment, idea, cancelled_by=cancelled_by),
     )
-    if idea is not None and idea.message_ts:
-        await _reply_in_thread(
-            runtime,
-            idea,
-            experiment_blocks.experiment_cancelled_reply(experiment, cancelled_by=cancelled_by),
-        )
+    await _tell_idea_thread(
+        runtime,
+        idea,
+        job=retried_posts.EXPERIMENT_CANCELLED_REPLY,
+        key=experiment.id,
+        message=experiment_blocks.experiment_cancelled_reply(experiment, cancelled_by=cancelled_by),
+    )
+    await idea_status.experiment_cancelled(
+        runtime, experiment=experiment, cancelled_by=cancelled_by
+    )
     return experiment

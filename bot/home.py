@@ -25,6 +25,7 @@ from bot.slack import home_blocks
 from bot.slack.posting import SLACK_FAILURES, error_code
 from bot.time import today
 from storage import home, votes
+from storage.models import Idea
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +97,8 @@ class HomePublisher:
                 session=session, since=month.since, limit=home_blocks.TOP_SHOWN
             )
             numbers = await home.month_numbers(session=session, since=month.since)
-            review, review_total = [], 0
+            review: list[Idea] = []
+            review_total = 0
             if is_admin:
                 review, review_total = await home.review_queue(
                     session=session,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import UTC, datetime
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -49,6 +50,15 @@ def build_web_app(bolt_app: AsyncApp, runtime: Runtime) -> web.Application:
         if isinstance(bolt_request, inbound.Refusal):
             kind = "refused"
             response = web.Response(status=bolt_request.status, text=bolt_request.reason)
+        elif (minute := inbound.rate_limited_minute(bolt_request.body)) is not None:
+            kind = "event"
+            if inbound.is_signed(raw, request.headers, signing_secret):
+                slack_dropped_events(runtime, minute)
+                response = web.Response(status=200)
+            else:
+                response = web.Response(
+                    status=inbound.UNSIGNED.status, text=inbound.UNSIGNED.reason
+                )
         else:
             kind = request_kind(request.content_type, bolt_request.raw_body)
             response = await to_aiohttp_response(await bolt_app.async_dispatch(bolt_request))
@@ -71,6 +81,16 @@ def build_web_app(bolt_app: AsyncApp, runtime: Runtime) -> web.Application:
     web_app.router.add_get(HEALTH_PATH, healthz)
     web_app.router.add_get(METRICS_PATH, metrics_page)
     return web_app
+
+
+def slack_dropped_events(runtime: Runtime, minute: int) -> None:
+    """Slack's `app_rate_limited`: it dropped this app's events (votes among them) in `minute`."""
+    runtime.metrics.app_rate_limited.inc()
+    log.warning(
+        "Slack dropped Lightbulb's events in the minute from %s UTC (app_rate_limited: over "
+        "30,000 events an hour); votes from then may be missing: run `lightbulb reconcile`",
+        datetime.fromtimestamp(minute, UTC).strftime("%Y-%m-%d %H:%M"),
+    )
 
 
 async def start_http(web_app: web.Application, *, host: str, port: int) -> web.AppRunner:

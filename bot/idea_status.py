@@ -2,7 +2,8 @@
 
 The change is stored with its reason first; then the post is refreshed (status badge, owner,
 closed to new votes), a threaded reply says what happened and why, and the author and voters
-are told by DM (`bot.status_notices`).
+are told by DM (`bot.status_notices`). Starting an experiment on an idea, and cancelling the
+last one, are changes like any other, made by whoever clicked.
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from bot import retried_posts
 from bot import status_rules as rules
 from bot.runtime import Runtime
 from bot.slack import status_blocks
-from bot.slack.posting import SLACK_FAILURES, error_code
-from storage import ideas, statuses
-from storage.models import Idea, StatusChange
+from bot.slack.text import truncate
+from storage import experiments, ideas, statuses
+from storage.models import Experiment, Idea, StatusChange
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +39,11 @@ async def change_status(
     reason: str,
     changed_by: str,
     owner_id: str | None = None,
+    experiment_id: int | None = None,
+    thread_reply: bool = True,
 ) -> Changed:
-    """Apply one status change, if the rules allow it, and close the loop."""
+    """Apply one status change, if the rules allow it, and close the loop. `thread_reply`
+    is False where the caller says in the idea's thread what happened in its own words."""
     async with runtime.db.session() as session:
         idea = await ideas.get_idea(session=session, idea_id=idea_id)
         if idea is None:
@@ -54,6 +59,7 @@ async def change_status(
             reason=reason.strip(),
             changed_by=changed_by,
             owner_id=owner_id,
+            experiment_id=experiment_id,
         )
     if change is None:
         return Changed(idea=idea, problem="Someone changed this idea just now. Please try again.")
@@ -63,13 +69,60 @@ async def change_status(
     if idea.channel_id and idea.message_ts:
         runtime.votes.forget_post(idea.channel_id, idea.message_ts)
         runtime.posts.request(idea_id)
-        try:
-            await runtime.client.chat_postMessage(
+        if thread_reply:
+            await retried_posts.post_once(
+                runtime,
+                job=retried_posts.STATUS_REPLY,
+                key=str(change.id),
                 channel=idea.channel_id,
                 thread_ts=idea.message_ts,
-                **status_blocks.thread_reply(change),
+                message=status_blocks.thread_reply(change),
             )
-        except SLACK_FAILURES as error:
-            log.warning("no thread reply for idea %s: %s", idea_id, error_code(error))
     runtime.notices.queue(change.id or 0)
     return Changed(change=change, idea=idea)
+
+
+async def experiment_started(
+    runtime: Runtime, *, idea: Idea, experiment: Experiment, started_by: str
+) -> Changed | None:
+    """The idea is now "experimenting", unless it already is or is closed (an experiment on
+    a shipped idea changes nothing about it). The idea's thread hears of the experiment from
+    its card (`bot.experiments`), so the change adds no reply of its own."""
+    if idea.status in rules.CLOSED or idea.status == rules.EXPERIMENTING:
+        return None
+    return await change_status(
+        runtime,
+        idea_id=idea.id or 0,
+        to=rules.EXPERIMENTING,
+        reason=f"Experiment #{experiment.id}: {truncate(experiment.hypothesis, 300)}",
+        changed_by=started_by,
+        experiment_id=experiment.id,
+        thread_reply=False,
+    )
+
+
+async def experiment_cancelled(
+    runtime: Runtime, *, experiment: Experiment, cancelled_by: str
+) -> Changed | None:
+    """When the idea's last running experiment is cancelled, the idea goes back to where it
+    stood before experimenting ("new" when nothing says otherwise)."""
+    if experiment.idea_id is None:
+        return None
+    async with runtime.db.session() as session:
+        idea = await ideas.get_idea(session=session, idea_id=experiment.idea_id)
+        if idea is None or idea.status != rules.EXPERIMENTING:
+            return None
+        if await experiments.running_on_idea(session=session, idea_id=experiment.idea_id):
+            return None
+        before = await statuses.status_before(
+            session=session, idea_id=experiment.idea_id, status=rules.EXPERIMENTING
+        )
+    return await change_status(
+        runtime,
+        idea_id=experiment.idea_id,
+        to=before or rules.NEW,
+        reason=f"Experiment #{experiment.id} was cancelled.",
+        changed_by=cancelled_by,
+        experiment_id=experiment.id,
+        thread_reply=False,
+    )

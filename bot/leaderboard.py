@@ -14,13 +14,11 @@ class Period:
     label: str
 
 
-def parse_period(text: str, *, now: datetime, tz: ZoneInfo) -> Period | None:
-    """`month` (the default: this calendar month in the programme's timezone) or `all`."""
-    word = text.strip().lower() or "month"
-    if word == "all":
+def parse_period(text: str, *, now: datetime, tz: ZoneInfo) -> Period:
+    """`all`, or else this calendar month in the programme's timezone (`month`, the default;
+    `/idea` lets no other word through)."""
+    if text.strip().lower() == "all":
         return Period("all", None, "of all time")
-    if word == "month":
-        local = now.astimezone(tz)
-        start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-        return Period("month", start.astimezone(UTC), f"of {local:%B %Y}")
-    return None
+    local = now.astimezone(tz)
+    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return Period("month", start.astimezone(UTC), f"of {local:%B %Y}")

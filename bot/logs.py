@@ -58,8 +58,9 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        if getattr(record, "request_id", ""):
-            line["request_id"] = record.request_id
+        request = getattr(record, "request_id", "")
+        if request:
+            line["request_id"] = request
         if record.exc_text:
             line["error"] = record.exc_text
         return json.dumps(line, ensure_ascii=False)

@@ -7,6 +7,7 @@ never share or clash over counters.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily
@@ -20,7 +21,7 @@ class _Verdicts(Collector):
     """Reactions judged, by verdict, read from the vote recorder when scraped: counting
     costs the hot path nothing."""
 
-    def __init__(self, verdicts: Mapping[str, int]) -> None:
+    def __init__(self, verdicts: Mapping[Any, int]) -> None:
         self._verdicts = verdicts
 
     def collect(self) -> Iterator[CounterMetricFamily]:
@@ -62,6 +63,11 @@ class Metrics:
             ["method", "error"],
             registry=self.registry,
         )
+        self.app_rate_limited = Counter(
+            "lightbulb_app_rate_limited",
+            "app_rate_limited notices: minutes in which Slack dropped this app's events",
+            registry=self.registry,
+        )
         self.job_runs = Counter(
             "lightbulb_job_runs",
             "Scheduled posts attempted, by job and outcome",
@@ -69,7 +75,7 @@ class Metrics:
             registry=self.registry,
         )
 
-    def watch_votes(self, verdicts: Mapping[str, int]) -> None:
+    def watch_votes(self, verdicts: Mapping[Any, int]) -> None:
         self.registry.register(_Verdicts(verdicts))
 
     def exposition(self) -> bytes:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 
 from bot import publishing
 from bot.capture import IdeaDraft
 from bot.publishing import PostOutcome
 from bot.runtime import Runtime
 from bot.slack import blocks
+from storage import reply_limits
 
 RETRY_HINT = (
     "Send `/idea retry` to post it again; Lightbulb also tries again by itself when it restarts."
@@ -65,3 +67,14 @@ async def share(runtime: Runtime, *, author_id: str, draft: IdeaDraft) -> dict:
         typed = "\n\n".join(part for part in (draft.text, draft.problem, draft.details) if part)
         return blocks.handed_back(problem=NOT_SAVED, text=typed, next_step=TRY_AGAIN)
     return {"text": outcome_text(outcome)}
+
+
+# Long enough that a button is never taken twice.
+ONCE = timedelta(days=3650)
+
+
+async def first_click(runtime: Runtime, *, key: str) -> bool:
+    """Whether this is the first click of a button that must act once (posting an idea),
+    across double-clicks and replicas."""
+    async with runtime.db.session() as session:
+        return await reply_limits.claim(session=session, key=key, now=datetime.now(UTC), every=ONCE)

@@ -37,7 +37,7 @@ class Runtime:
             users=self.users,
             limiter=RateLimiter(CHAT_UPDATE_PER_MINUTE),
         )
-        self.notices = StatusNotifier(self.db, self.client, self.users)
+        self.notices = StatusNotifier(self)
         self.votes = VoteRecorder(
             self.db,
             self.users,

@@ -7,6 +7,7 @@ import gc
 import logging
 import signal
 from datetime import UTC, datetime
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -63,7 +64,7 @@ async def serve(
 
     scheduler = build_scheduler(runtime) if scheduler_enabled else None
     # Start-up chores that must never hold up answering Slack.
-    chores = {
+    chores: set[asyncio.Task[Any]] = {
         asyncio.create_task(post_unposted(runtime), name="post-unposted"),
         asyncio.create_task(_load_directory(runtime), name="load-user-directory"),
         asyncio.create_task(repair_recent(runtime), name="repair-recent-votes"),

@@ -197,14 +197,15 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 def _working_hours(text: str) -> tuple[time, time]:
     start_text, _, end_text = text.partition("-")
+    problem = SettingsError(
+        f"Setting WORKING_HOURS={text!r} must be a range like 09:00-17:00 (start before end)."
+    )
     try:
         start, end = time.fromisoformat(start_text.strip()), time.fromisoformat(end_text.strip())
     except ValueError:
-        start = end = None
-    if start is None or end is None or start >= end:
-        raise SettingsError(
-            f"Setting WORKING_HOURS={text!r} must be a range like 09:00-17:00 (start before end)."
-        )
+        raise problem from None
+    if start >= end:
+        raise problem
     return start, end
 
 

@@ -2,7 +2,8 @@
 
 Changes made within BATCH_SECONDS of each other reach each person as one DM. Each change is
 claimed in the database before its DMs go out, so several replicas never tell anyone twice;
-people who left the workspace, and bots, are not written to.
+people who left the workspace, and bots, are not written to. Each DM is itself a claimed post
+(`bot.retried_posts`): one Slack refuses is sent again by the five-minute sweep, once.
 """
 
 from __future__ import annotations
@@ -12,15 +13,16 @@ import contextlib
 import logging
 from collections import defaultdict
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from slack_sdk.web.async_client import AsyncWebClient
-
+from bot import retried_posts
 from bot.slack import status_blocks
-from bot.slack.posting import SLACK_FAILURES, error_code
-from bot.slack.users import LookupFailed, UserDirectory
-from storage import ideas, statuses
-from storage.database import Database
-from storage.models import Idea, StatusChange
+from bot.slack.users import LookupFailed
+from storage import experiments, ideas, statuses
+from storage.models import Experiment, Idea, StatusChange
+
+if TYPE_CHECKING:  # the runtime holds the notifier
+    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -30,10 +32,8 @@ BATCH_SECONDS = 1.5
 class StatusNotifier:
     """Collects status changes for a moment, then tells each person once."""
 
-    def __init__(self, db: Database, client: AsyncWebClient, users: UserDirectory) -> None:
-        self._db = db
-        self._client = client
-        self._users = users
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
         self._pending: set[int] = set()
         self._flush_task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
@@ -51,34 +51,42 @@ class StatusNotifier:
 
     async def flush(self) -> None:
         change_ids, self._pending = list(self._pending), set()
-        async with self._db.session() as session:
+        async with self._runtime.db.session() as session:
             changes = await statuses.claim_unnotified(
                 session=session, change_ids=change_ids, now=datetime.now(UTC)
             )
-            by_person: dict[str, list[tuple[Idea, StatusChange]]] = defaultdict(list)
+            by_person: dict[str, list[tuple[Idea, StatusChange, Experiment | None]]]
+            by_person = defaultdict(list)
             for change in changes:
                 idea = await ideas.get_idea(session=session, idea_id=change.idea_id)
                 if idea is None:
                     continue
+                experiment = (
+                    await experiments.get_experiment(
+                        session=session, experiment_id=change.experiment_id
+                    )
+                    if change.experiment_id
+                    else None
+                )
                 for person in await statuses.audience(session=session, idea_id=change.idea_id):
                     if person != change.changed_by:
-                        by_person[person].append((idea, change))
+                        by_person[person].append((idea, change, experiment))
         for person, theirs in sorted(by_person.items()):
             if not await self._still_here(person):
                 continue
-            try:
-                await self._client.chat_postMessage(
-                    channel=person, **status_blocks.notice(theirs, recipient=person)
-                )
-                self.sent += 1
-            except SLACK_FAILURES as error:
-                log.warning(
-                    "could not tell %s about a status change: %s", person, error_code(error)
-                )
+            # The first change of the batch names this DM: one claim per person per batch.
+            sent = await retried_posts.post_once(
+                self._runtime,
+                job=retried_posts.STATUS_DM,
+                key=f"{theirs[0][1].id}:{person}",
+                channel=person,
+                message=status_blocks.notice(theirs, recipient=person),
+            )
+            self.sent += sent
 
     async def _still_here(self, person: str) -> bool:
         try:
-            user = await self._users.get(person)
+            user = await self._runtime.users.get(person)
         except LookupFailed:
             return True  # telling someone is better than silence when Slack cannot say
         return user is not None and not user.deleted and not user.is_bot

@@ -79,8 +79,8 @@ def parse_status_command(text: str) -> StatusCommand | str:
         ):
             return StatusCommand(idea_id, status, rest[len(status) :].strip())
     first, _, reason = rest.partition(" ")
-    status = parse_status(first)
-    if status is None:
+    parsed = parse_status(first)
+    if parsed is None:
         shown = f"`{escape(first)}` is not a status. " if first else "Which status? "
         return shown + USAGE
-    return StatusCommand(idea_id, status, reason.strip())
+    return StatusCommand(idea_id, parsed, reason.strip())

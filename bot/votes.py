@@ -15,11 +15,11 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.cache import LoadingCache
 from bot.slack.payload import as_dict, as_text
-from bot.slack.users import LookupFailed, UserDirectory
+from bot.slack.users import LookupFailed, SlackUser, UserDirectory
 from bot.voting import IdeaPost, Verdict, base_emoji, judge_idea, judge_reaction
 from storage import votes
 from storage.database import Database
@@ -35,6 +35,10 @@ GATHER_SECONDS = 0.02
 IDEA_CACHE_SECONDS = 5.0
 # A message this old that is not an idea post will never become one.
 SETTLED_MESSAGE_SECONDS = 120.0
+# How long a vote waits to learn whether its voter is a person. A slow `users.info` (a rate
+# limit, a busy Slack) must not hold votes back: past this, the vote counts now and the voter
+# is judged again when Slack answers, as `reconcile` does.
+VOTER_LOOKUP_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class VoteRecorder:
         )
         self._queue: list[tuple[ReactionChange, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
+        self._rejudging: set[asyncio.Task[None]] = set()
         self.verdicts: Counter[Verdict] = Counter()
 
     async def handle(self, reaction: Reaction) -> Verdict:
@@ -105,32 +110,63 @@ class VoteRecorder:
             return verdict
         idea = await self._idea_post(reaction.channel_id, reaction.message_ts)
         verdict = judge_idea(voter_id=reaction.voter_id, idea=idea)
-        if verdict is Verdict.COUNT and reaction.added:
-            verdict = await self._judge_voter(reaction.voter_id)
         if verdict is not Verdict.COUNT or idea is None:
             return verdict
-        await self.write(
-            ReactionChange(
-                idea_id=idea.idea_id,
-                voter_id=reaction.voter_id,
-                emoji=base_emoji(reaction.reaction),
-                active=reaction.added,
-                event_ts=reaction.event_ts,
-            )
+        change = ReactionChange(
+            idea_id=idea.idea_id,
+            voter_id=reaction.voter_id,
+            emoji=base_emoji(reaction.reaction),
+            active=reaction.added,
+            event_ts=reaction.event_ts,
         )
+        if reaction.added:
+            verdict = await self._judge_voter(change)
+        if verdict is Verdict.COUNT:
+            await self.write(change)
         return verdict
 
-    async def _judge_voter(self, voter_id: str) -> Verdict:
+    async def _judge_voter(self, change: ReactionChange) -> Verdict:
         """Bots and people Slack does not know never vote. When Slack cannot tell us right
-        now, the vote counts: losing a person's vote is worse than a rare bot's."""
+        now, the vote counts: losing a person's vote is worse than a rare bot's. When Slack is
+        slow to tell, the vote counts now and the voter is judged when it answers."""
+        known = self._users.cached(change.voter_id)
+        if known is not None:
+            return _voter_verdict(known)
+        lookup = asyncio.ensure_future(self._users.get(change.voter_id))
         try:
-            user = await self._users.get(voter_id)
-        except LookupFailed as error:
-            log.warning("could not look up voter %s, counting the vote: %s", voter_id, error)
+            user = await asyncio.wait_for(asyncio.shield(lookup), VOTER_LOOKUP_SECONDS)
+        except TimeoutError:
+            self._judge_later(lookup, change)
             return Verdict.COUNT
-        if user is None or user.deleted:
-            return Verdict.NOT_A_MEMBER
-        return Verdict.BOT if user.is_bot else Verdict.COUNT
+        except LookupFailed as error:
+            log.warning("could not look up voter %s, counting the vote: %s", change.voter_id, error)
+            return Verdict.COUNT
+        return _voter_verdict(user)
+
+    def _judge_later(
+        self, lookup: asyncio.Future[SlackUser | None], change: ReactionChange
+    ) -> None:
+        """Take the vote back if Slack says the voter is a bot or nobody it knows. The removal
+        is stamped with the time of the answer, so it undoes that vote and nothing later."""
+
+        async def rejudge() -> None:
+            try:
+                verdict = _voter_verdict(await lookup)
+            except LookupFailed as error:
+                log.warning(
+                    "could not look up voter %s, keeping the vote: %s", change.voter_id, error
+                )
+                return
+            if verdict is Verdict.COUNT:
+                return
+            log.info(
+                "took back the vote of %s on idea %s: %s", change.voter_id, change.idea_id, verdict
+            )
+            await self.write(replace(change, active=False, event_ts=f"{time.time():.6f}"))
+
+        task = asyncio.create_task(rejudge(), name="rejudge-voter")
+        self._rejudging.add(task)
+        task.add_done_callback(self._rejudging.discard)
 
     async def write(self, change: ReactionChange) -> None:
         """Queue a change for the next transaction and wait until it is committed."""
@@ -178,9 +214,18 @@ class VoteRecorder:
         )
 
     async def drain(self) -> None:
-        """Wait for queued votes to be committed (on shutdown)."""
+        """Wait for voters still being judged, then for queued votes to be committed (on
+        shutdown)."""
+        if self._rejudging:
+            await asyncio.gather(*self._rejudging, return_exceptions=True)
         if self._writer is not None:
             await asyncio.gather(self._writer, return_exceptions=True)
+
+
+def _voter_verdict(user: SlackUser | None) -> Verdict:
+    if user is None or user.deleted:
+        return Verdict.NOT_A_MEMBER
+    return Verdict.BOT if user.is_bot else Verdict.COUNT
 
 
 def _is_settled(message_ts: str) -> bool:

@@ -6,7 +6,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.home import HomePublisher
 from bot.runtime import Runtime
-from handlers import actions, commands, events, home, statuses, views
+from handlers import actions, commands, events, home, messages, statuses, views
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
@@ -18,6 +18,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     publisher = HomePublisher(runtime)
     events.register(app, runtime)
     home.register(app, publisher)
+    messages.register(app, runtime)
     commands.register(app, runtime)
     actions.register(app, runtime)
     statuses.register(app, runtime, publisher)

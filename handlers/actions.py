@@ -69,17 +69,24 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 
 
 async def post_as_idea(runtime: Runtime, body: dict, respond: AsyncRespond) -> None:
-    """ "Post it as an idea anyway" under the help for a lone word: the word is the idea. The
-    answer replaces the help, so the button cannot be pressed twice."""
+    """ "Post it as an idea" under the help for a lone word, or under the answer to a message
+    typed to Lightbulb: the button's text is the idea. Each message's button posts once, however
+    often it is clicked; under the help, the answer replaces the help."""
     text = payload.action_value(body).strip()
+    container = payload.as_dict(body.get("container"))
+    ephemeral = container.get("is_ephemeral") is True
     problem = capture.quick_idea_problem(text)
     if problem is not None:
-        await respond(text=problem, replace_original=True)
+        await respond(text=problem, replace_original=ephemeral)
         return
-    reply = await replies.share(
-        runtime, author_id=payload.user_id(body), draft=capture.IdeaDraft(text)
-    )
-    await respond(**reply, replace_original=True)
+    user_id = payload.user_id(body)
+    if not await replies.first_click(
+        runtime, key=f"post-as-idea:{payload.as_text(container.get('message_ts'))}:{user_id}"
+    ):
+        await respond(text="That is posted already.", replace_original=False)
+        return
+    reply = await replies.share(runtime, author_id=user_id, draft=capture.IdeaDraft(text))
+    await respond(**reply, replace_original=ephemeral)
 
 
 async def open_experiment_form(

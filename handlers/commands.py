@@ -14,7 +14,6 @@ from bot import award_rules, capture, publishing, replies
 from bot.leaderboard import parse_period
 from bot.runtime import Runtime
 from bot.slack import blocks, payload
-from bot.slack.text import escape
 from handlers import statuses
 from handlers.actions import open_experiment_form
 from storage import votes
@@ -67,14 +66,8 @@ async def idea_command(
         entries = [(i.id or 0, i.text, i.permalink, n, i.status) for i, n in rows]
         await respond(**blocks.my_ideas_message(entries, total=total))
     elif parsed.action is capture.Action.EXPERIMENT:
-        idea_id = payload.parse_id(parsed.text)
-        if parsed.text.strip() and idea_id is None:
-            await ack(
-                text=f"`{escape(parsed.text.strip())}` is not an idea number. Use "
-                "`/idea experiment 12` to test idea #12, or `/idea experiment` alone."
-            )
-            return
         await ack()
+        idea_id = payload.parse_id(parsed.text)
         if not await open_experiment_form(runtime, client, command, idea_id=idea_id):
             await respond(
                 text=":warning: Slack didn't let me open the experiment form just now. "
@@ -114,14 +107,8 @@ async def idea_command(
 
 
 async def _top(ack: AsyncAck, respond: AsyncRespond, runtime: Runtime, text: str) -> None:
-    period = parse_period(text, now=datetime.now(UTC), tz=runtime.settings.tz)
-    if period is None:
-        await ack(
-            text=f"I can show `/idea top month` (this month) or `/idea top all`, not "
-            f"`{escape(text.strip())}`."
-        )
-        return
     await ack()
+    period = parse_period(text, now=datetime.now(UTC), tz=runtime.settings.tz)
     async with runtime.db.session() as session:
         rows = await votes.leaderboard(session=session, since=period.since)
     entries = [(idea.id or 0, idea.text, idea.permalink, count) for idea, count in rows]

@@ -98,9 +98,10 @@ async def _managed_experiment(
         user_id=payload.user_id(body),
     )
     if experiment is not None and experiment.status != experiment_store.RUNNING:
-        experiment, problem = None, f"Experiment #{experiment.id} is already {experiment.status}."
+        problem = f"Experiment #{experiment.id} is already {experiment.status}."
+        experiment = None
     if experiment is None:
-        await ack(response_action="errors", errors={field: problem})
+        await ack(response_action="errors", errors={field: problem or "Please try again."})
     return experiment
 
 
@@ -121,14 +122,20 @@ async def update_form_submitted(
         runtime, experiment=experiment, author_id=user_id, text=text.strip()
     )
     if not posted.ok:
+        # Stored once and delivered later: asking for it again would post it twice.
+        waiting_for = (
+            "its card is not posted yet"
+            if posted.error == experiments.CARD_NOT_POSTED
+            else f"Slack didn't take it just now (`{posted.error}`)"
+        )
         await answers.dm(
             client,
             user_id,
-            blocks.handed_back(
-                problem=f"Slack didn't accept your update (`{posted.error}`); it is saved.",
-                text=text,
-                next_step="You can post it again from the card's “Add update” button.",
-            ),
+            {
+                "text": f":hourglass: Your update on experiment #{experiment.id} is saved, but "
+                f"{waiting_for}. It will appear in the card's thread by itself within a few "
+                "minutes once Slack takes it: no need to post it again."
+            },
         )
 
 
@@ -179,7 +186,9 @@ async def learning_form_submitted(
         text = f":bulb: Thank you: your learning from experiment #{experiment.id} is shared.{link}"
     else:
         text = (
-            f":warning: Your learning is saved, but Slack didn't accept its card "
-            f"(`{posted.error}`)."
+            f":hourglass: Your learning from experiment #{experiment.id} is saved, but Slack "
+            f"didn't take its card just now (`{posted.error}`). It will be shared in "
+            f"<#{runtime.settings.experiments_channel}> by itself within a few minutes once "
+            "Slack does: no need to submit it again."
         )
     await answers.dm(client, user_id, {"text": text})

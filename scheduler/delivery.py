@@ -7,10 +7,15 @@ The rules, as the README states them:
   the next run, or the sweep a few minutes later, takes it over and posts again.
 - A claim that stays unfinished for STUCK_AFTER (the process died mid-post) is taken over.
 - Before posting again after a stuck claim, or after a failure that may have reached Slack
-  (an HTTP error or no answer, as opposed to Slack saying no), the channel's recent history is
-  searched for the post, which carries the job and period in its message metadata: if Slack
-  has it, it is recorded, not repeated. If the history cannot be read, the claim is left as
-  it was and checked again later. The client never resends such a post by itself.
+  (an HTTP error or no answer, as opposed to Slack saying no), the channel's recent history
+  (or the thread's, for a reply) is searched for the post, which carries the job and period in
+  its message metadata: if Slack has it, it is recorded, not repeated. If the history cannot
+  be read, the claim is left as it was and checked again later. The client never resends such
+  a post by itself.
+- The claim records where the post goes, so `redeliver` can post a failed one again from any
+  process without knowing what it was about.
+- A message that cannot be composed yet (`NotReady`: its inputs did not all load) is neither
+  stored nor posted; the claim is released and the next run composes it again.
 """
 
 from __future__ import annotations
@@ -19,13 +24,16 @@ import json
 import logging
 import os
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from bot.runtime import Runtime
 from bot.slack.posting import SLACK_FAILURES, error_code, may_have_posted, posts_with_metadata
 from storage import job_runs
+
+if TYPE_CHECKING:  # the runtime holds what imports this module
+    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +69,11 @@ class Delivery:
         return f"{self.job} {self.period}: {self.outcome}{detail}"
 
 
+class NotReady(Exception):
+    """Raised by a composer whose inputs could not all be read: composing later is better
+    than posting, and keeping for good, a message built on part of the facts."""
+
+
 def claimant() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -74,8 +87,10 @@ async def deliver(
     compose: Callable[[], Awaitable[dict]],
     now: datetime,
     take_skipped: bool = False,
+    thread_ts: str | None = None,
 ) -> Delivery:
-    """Post (job, period) to `channel` unless it is posted already; see the module's rules."""
+    """Post (job, period) to `channel` (in the thread `thread_ts`, if given) unless it is
+    posted already; see the module's rules."""
     delivery = await _deliver(
         runtime,
         job=job,
@@ -84,6 +99,7 @@ async def deliver(
         compose=compose,
         now=now,
         take_skipped=take_skipped,
+        thread_ts=thread_ts,
     )
     runtime.metrics.job_runs.labels(job, delivery.outcome).inc()
     return delivery
@@ -98,6 +114,7 @@ async def _deliver(
     compose: Callable[[], Awaitable[dict]],
     now: datetime,
     take_skipped: bool,
+    thread_ts: str | None,
 ) -> Delivery:
     async with runtime.db.session() as session:
         claim = await job_runs.claim(
@@ -108,6 +125,8 @@ async def _deliver(
             claimed_by=claimant(),
             stuck_before=now - STUCK_AFTER,
             take_skipped=take_skipped,
+            target_channel=channel,
+            thread_ts=thread_ts,
         )
     if not claim.won:
         outcome = {job_runs.POSTED: ALREADY_POSTED, job_runs.SKIPPED: SKIPPED}
@@ -122,7 +141,12 @@ async def _deliver(
     if _earlier_post_possible(claim) and claim.previous_claimed_at is not None:
         try:
             found = await _find_post(
-                runtime, channel, job=job, period=period, since=claim.previous_claimed_at
+                runtime,
+                channel,
+                job=job,
+                period=period,
+                since=claim.previous_claimed_at,
+                thread_ts=thread_ts,
             )
         except SLACK_FAILURES as error:
             async with runtime.db.session() as session:
@@ -154,6 +178,13 @@ async def _deliver(
     if payload is None:
         try:
             payload = json.dumps(await compose())
+        except NotReady as not_ready:
+            async with runtime.db.session() as session:
+                await job_runs.mark_failed(
+                    session=session, run_id=claim.run_id, error=f"not ready: {not_ready}"
+                )
+            log.warning("%s %s: not composed yet, tried again later: %s", job, period, not_ready)
+            return Delivery(job, period, FAILED, error=f"not ready: {not_ready}")
         except Exception as error:
             async with runtime.db.session() as session:
                 await job_runs.mark_failed(session=session, run_id=claim.run_id, error="compose")
@@ -165,6 +196,7 @@ async def _deliver(
     try:
         response = await runtime.client.chat_postMessage(
             channel=channel,
+            thread_ts=thread_ts,
             **json.loads(payload),
             metadata={
                 "event_type": METADATA_EVENT,
@@ -199,11 +231,46 @@ def _earlier_post_possible(claim: job_runs.Claim) -> bool:
 
 
 async def _find_post(
-    runtime: Runtime, channel: str, *, job: str, period: str, since: datetime
+    runtime: Runtime,
+    channel: str,
+    *,
+    job: str,
+    period: str,
+    since: datetime,
+    thread_ts: str | None,
 ) -> str | None:
     """The ts of Lightbulb's post for (job, period) in the channel since `since`, if any."""
     posts = await posts_with_metadata(
-        runtime.client, channel, event_type=METADATA_EVENT, since=since
+        runtime.client, channel, event_type=METADATA_EVENT, since=since, thread_ts=thread_ts
     )
     wanted = {"job": job, "period": period}
     return next((ts for payload, ts in posts if payload == wanted), None)
+
+
+async def redeliver(runtime: Runtime, *, jobs: Sequence[str], now: datetime) -> list[Delivery]:
+    """Post again every failed or stuck post of `jobs` whose message was stored, where its
+    claim says it goes: for posts that need nothing done once they are in Slack."""
+    async with runtime.db.session() as session:
+        pending = await job_runs.unfinished(
+            session=session, jobs=jobs, stuck_before=now - STUCK_AFTER
+        )
+    deliveries = []
+    for run in pending:
+        if run.payload is None or run.target_channel is None:
+            continue
+        deliveries.append(
+            await deliver(
+                runtime,
+                job=run.job,
+                period=run.period,
+                channel=run.target_channel,
+                thread_ts=run.thread_ts,
+                compose=_never_composed,
+                now=now,
+            )
+        )
+    return deliveries
+
+
+async def _never_composed() -> dict:
+    raise NotReady("the stored message is gone")

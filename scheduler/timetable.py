@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import experiments, publishing
+from bot import experiments, publishing, retried_posts
 from bot.runtime import Runtime
 from scheduler.jobs import JOBS, Job, catch_up, run_due
 
@@ -44,7 +44,8 @@ def entries(runtime: Runtime, *, now: datetime) -> list[Entry]:
         (
             RETRY_UNPOSTED_JOB,
             RETRY_UNPOSTED_MINUTES,
-            "posts ideas and experiment cards Slack did not take",
+            "posts what Slack did not take: ideas, experiment cards, updates, learnings, "
+            "replies in idea threads, status DMs",
         ),
     ):
         trigger = IntervalTrigger(minutes=minutes, start_date=now)
@@ -86,9 +87,11 @@ async def _fire(job: Job, runtime: Runtime) -> None:
 
 
 async def post_unposted(runtime: Runtime) -> None:
-    """Ideas and experiment cards that Slack did not take the first time."""
+    """Everything Slack did not take the first time: ideas, experiment cards, updates and
+    learnings, replies in idea threads and status DMs."""
     await publishing.post_again(runtime)
-    await experiments.post_missing_cards(runtime)
+    await experiments.post_missing(runtime)
+    await retried_posts.post_pending(runtime)
 
 
 async def _sweep(runtime: Runtime) -> None:

@@ -13,16 +13,12 @@ from storage.ideas import as_utc
 from storage.models import (
     Experiment,
     ExperimentUpdate,
-    Idea,
     Learning,
     LearningPrompt,
     utcnow,
 )
-from storage.votes import CLOSED_STATUSES
 
 RUNNING, CONCLUDED, CANCELLED = "running", "concluded", "cancelled"
-EXPERIMENTING = "experimenting"
-NEW = "new"
 
 
 async def create_experiment(
@@ -67,13 +63,14 @@ async def record_card(
     )
 
 
-async def mark_idea_experimenting(*, session: AsyncSession, idea_id: int) -> None:
-    """An idea under test is "experimenting", unless it is already closed."""
-    await session.execute(
-        sa.update(Idea)
-        .where(col(Idea.id) == idea_id, col(Idea.status).not_in(CLOSED_STATUSES))
-        .values(status=EXPERIMENTING)
+async def running_on_idea(*, session: AsyncSession, idea_id: int) -> int:
+    """How many experiments on the idea are running."""
+    result = await session.execute(
+        sa.select(sa.func.count())
+        .select_from(Experiment)
+        .where(col(Experiment.idea_id) == idea_id, col(Experiment.status) == RUNNING)
     )
+    return int(result.scalar_one())
 
 
 async def add_update(
@@ -135,24 +132,7 @@ async def cancel(*, session: AsyncSession, experiment_id: int) -> Experiment | N
     )
     if cancelled.scalar_one_or_none() is None:
         return None
-    experiment = await session.get(Experiment, experiment_id, populate_existing=True)
-    if experiment is not None and experiment.idea_id is not None:
-        await _idea_no_longer_experimenting(session=session, idea_id=experiment.idea_id)
-    return experiment
-
-
-async def _idea_no_longer_experimenting(*, session: AsyncSession, idea_id: int) -> None:
-    """An idea whose last running experiment was cancelled goes back to "new"."""
-    still_tested = (
-        sa.select(Experiment.id)
-        .where(col(Experiment.idea_id) == idea_id, col(Experiment.status) == RUNNING)
-        .exists()
-    )
-    await session.execute(
-        sa.update(Idea)
-        .where(col(Idea.id) == idea_id, col(Idea.status) == EXPERIMENTING, ~still_tested)
-        .values(status=NEW)
-    )
+    return await session.get(Experiment, experiment_id, populate_existing=True)
 
 
 async def record_learning_post(
@@ -175,13 +155,16 @@ async def learning_for(*, session: AsyncSession, experiment_id: int) -> Learning
     return result.scalars().first()
 
 
-async def awaiting_learning(*, session: AsyncSession, ended_before: date) -> list[Experiment]:
-    """Running experiments whose end date is before `ended_before`."""
-    result = await session.execute(
-        select(Experiment)
-        .where(col(Experiment.status) == RUNNING, col(Experiment.ends_on) < ended_before)
-        .order_by(col(Experiment.id))
+async def awaiting_learning(
+    *, session: AsyncSession, ended_before: date, owner_id: str | None = None
+) -> list[Experiment]:
+    """Running experiments whose end date is before `ended_before` (one owner's, if given)."""
+    query = select(Experiment).where(
+        col(Experiment.status) == RUNNING, col(Experiment.ends_on) < ended_before
     )
+    if owner_id is not None:
+        query = query.where(col(Experiment.owner_id) == owner_id)
+    result = await session.execute(query.order_by(col(Experiment.id)))
     return list(result.scalars())
 
 
@@ -239,6 +222,28 @@ async def without_card(*, session: AsyncSession) -> list[Experiment]:
         .order_by(col(Experiment.id))
     )
     return list(result.scalars())
+
+
+async def unposted_updates(*, session: AsyncSession) -> list[tuple[Experiment, ExperimentUpdate]]:
+    """Updates not in Slack yet, on experiments whose card is: oldest first."""
+    result = await session.execute(
+        select(Experiment, ExperimentUpdate)
+        .join(ExperimentUpdate, col(ExperimentUpdate.experiment_id) == col(Experiment.id))
+        .where(col(ExperimentUpdate.message_ts).is_(None), col(Experiment.message_ts).isnot(None))
+        .order_by(col(ExperimentUpdate.id))
+    )
+    return [(row[0], row[1]) for row in result]
+
+
+async def unposted_learnings(*, session: AsyncSession) -> list[tuple[Experiment, Learning]]:
+    """Learnings whose card is not in Slack yet: oldest first."""
+    result = await session.execute(
+        select(Experiment, Learning)
+        .join(Learning, col(Learning.experiment_id) == col(Experiment.id))
+        .where(col(Learning.message_ts).is_(None))
+        .order_by(col(Learning.id))
+    )
+    return [(row[0], row[1]) for row in result]
 
 
 async def started_between(

@@ -7,6 +7,7 @@ claim's result, never a row count.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -38,9 +39,9 @@ class Claim:
     message_ts: str | None = None
 
 
-def _insert(session: AsyncSession) -> type[sa.Insert]:
+def _insert(session: AsyncSession) -> Callable[[type[JobRun]], postgresql.Insert | sqlite.Insert]:
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert  # type: ignore[return-value]
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 async def claim(
@@ -52,6 +53,8 @@ async def claim(
     claimed_by: str,
     stuck_before: datetime,
     take_skipped: bool = False,
+    target_channel: str | None = None,
+    thread_ts: str | None = None,
 ) -> Claim:
     inserted = await session.execute(
         _insert(session)(JobRun)
@@ -62,6 +65,8 @@ async def claim(
             claimed_at=now,
             claimed_by=claimed_by,
             attempts=1,
+            target_channel=target_channel,
+            thread_ts=thread_ts,
         )
         .on_conflict_do_nothing(index_elements=["job", "period"])
         .returning(col(JobRun.id))
@@ -166,3 +171,22 @@ async def latest(*, session: AsyncSession, job: str) -> JobRun | None:
         select(JobRun).where(JobRun.job == job).order_by(col(JobRun.claimed_at).desc()).limit(1)
     )
     return result.scalars().first()
+
+
+async def unfinished(
+    *, session: AsyncSession, jobs: Sequence[str], stuck_before: datetime
+) -> list[JobRun]:
+    """Posts of these jobs that failed, or whose claim is stuck, oldest first: what a sweep
+    takes over and posts again."""
+    result = await session.execute(
+        select(JobRun)
+        .where(
+            col(JobRun.job).in_(list(jobs)),
+            sa.or_(
+                col(JobRun.status) == FAILED,
+                sa.and_(col(JobRun.status) == CLAIMED, col(JobRun.claimed_at) < stuck_before),
+            ),
+        )
+        .order_by(col(JobRun.id))
+    )
+    return list(result.scalars())

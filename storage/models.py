@@ -165,7 +165,10 @@ class JobRun(SQLModel, table=True):
     """
 
     __tablename__ = "job_runs"
-    __table_args__ = (sa.UniqueConstraint("job", "period", name="uq_job_runs_period"),)
+    __table_args__ = (
+        sa.UniqueConstraint("job", "period", name="uq_job_runs_period"),
+        sa.Index("ix_job_runs_job_status", "job", "status"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     job: str = Field(max_length=64)
@@ -179,6 +182,9 @@ class JobRun(SQLModel, table=True):
     message_ts: str | None = Field(default=None, max_length=32)
     posted_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     error: str | None = Field(default=None, max_length=200)
+    # Where the post goes (a channel, or a person for a DM) and the thread it replies in.
+    target_channel: str | None = Field(default=None, max_length=32)
+    thread_ts: str | None = Field(default=None, max_length=32)
 
 
 class Award(SQLModel, table=True):
@@ -232,6 +238,17 @@ class StatusChange(SQLModel, table=True):
     owner_id: str | None = Field(default=None, max_length=32)
     created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     notified_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    # Set when starting or cancelling an experiment made the change.
+    experiment_id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            sa.Integer,
+            sa.ForeignKey(
+                "experiments.id", name="fk_idea_status_changes_experiment", ondelete="SET NULL"
+            ),
+            nullable=True,
+        ),
+    )
 
 
 class IdeaMute(SQLModel, table=True):
@@ -248,3 +265,13 @@ class IdeaMute(SQLModel, table=True):
     )
     user_id: str = Field(max_length=32)
     created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+
+
+class ReplyLimit(SQLModel, table=True):
+    """When Lightbulb last answered something, by a key like `dm:U123`: the row is claimed
+    before answering, so that several replicas together still answer at most once a while."""
+
+    __tablename__ = "reply_limits"
+
+    key: str = Field(primary_key=True, max_length=128)
+    last_at: datetime = Field(sa_type=sa.DateTime(timezone=True))

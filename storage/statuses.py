@@ -22,6 +22,7 @@ async def change_status(
     reason: str,
     changed_by: str,
     owner_id: str | None,
+    experiment_id: int | None = None,
 ) -> StatusChange | None:
     """Move the idea from `expected` to `to` and record it. None when its status was no
     longer `expected` (someone else changed it meanwhile): nothing is written."""
@@ -43,6 +44,7 @@ async def change_status(
         to_status=to,
         reason=reason,
         owner_id=owner_id or None,
+        experiment_id=experiment_id,
     )
     session.add(change)
     await session.flush()
@@ -56,6 +58,17 @@ async def history(*, session: AsyncSession, idea_id: int) -> list[StatusChange]:
         .order_by(col(StatusChange.created_at), col(StatusChange.id))
     )
     return list(result.scalars())
+
+
+async def status_before(*, session: AsyncSession, idea_id: int, status: str) -> str | None:
+    """What the idea was before it last became `status`, or None if it never did."""
+    result = await session.execute(
+        select(StatusChange.from_status)
+        .where(StatusChange.idea_id == idea_id, StatusChange.to_status == status)
+        .order_by(col(StatusChange.id).desc())
+        .limit(1)
+    )
+    return result.scalars().first()
 
 
 async def claim_unnotified(
@@ -105,5 +118,7 @@ async def mute(*, session: AsyncSession, idea_id: int, user_id: str) -> None:
 
 async def unmute(*, session: AsyncSession, idea_id: int, user_id: str) -> None:
     await session.execute(
-        sa.delete(IdeaMute).where(col(IdeaMute.idea_id) == idea_id, IdeaMute.user_id == user_id)
+        sa.delete(IdeaMute).where(
+            col(IdeaMute.idea_id) == idea_id, col(IdeaMute.user_id) == user_id
+        )
     )

@@ -29,8 +29,9 @@ class ReactionChange:
     event_ts: str
 
 
-async def apply_reactions(*, session: AsyncSession, changes: Sequence[ReactionChange]) -> set[int]:
-    """Apply many changes in one statement; returns the ideas whose rows actually changed.
+async def apply_reactions(*, session: AsyncSession, changes: Sequence[ReactionChange]) -> None:
+    """Apply many changes in one statement. Which rows really changed is not returned:
+    learning it would cost every write a RETURNING, and no caller needs it.
 
     Idempotent: a change whose `event_ts` is not newer than the row's is skipped, so
     redeliveries and late retries are no-ops whatever order they arrive in.
@@ -64,7 +65,7 @@ def _upsert(dialect: str) -> sa.Insert:
     """One statement per dialect, executed with many rows by the driver itself: compiled once
     and cached, where a multi-row VALUES clause would be compiled anew for every batch size.
     No RETURNING, which would route every row back through SQLAlchemy."""
-    table = VoteReaction.__table__
+    table = VoteReaction.metadata.tables[VoteReaction.__tablename__]
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(table)
     return statement.on_conflict_do_update(
@@ -79,7 +80,7 @@ def _upsert(dialect: str) -> sa.Insert:
 
 
 def _vote_count() -> sa.ColumnElement[int]:
-    return sa.func.count(sa.distinct(VoteReaction.voter_id))
+    return sa.func.count(sa.distinct(col(VoteReaction.voter_id)))
 
 
 async def vote_count(*, session: AsyncSession, idea_id: int) -> int:

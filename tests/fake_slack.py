@@ -15,6 +15,7 @@ import contextlib
 import json
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import count
@@ -145,6 +146,18 @@ class FakeSlack:
                 f"{len(self.calls_to(method))}; methods called: {seen}"
             ) from None
         return self.calls_to(method)
+
+    async def wait_until(
+        self, condition: Callable[[], bool], *, timeout: float = 20.0, what: str = ""
+    ) -> None:
+        """Wait until `condition` holds; it is checked after every call the fake answers."""
+        try:
+            await self._wait(condition, timeout)
+        except TimeoutError:
+            raise AssertionError(
+                f"{what or getattr(condition, '__name__', 'the condition')} did not happen "
+                f"within {timeout}s"
+            ) from None
 
     async def wait_for_responses(self, count: int = 1, timeout: float = 5.0) -> list[dict]:
         """Wait until at least `count` bodies were POSTed to response URLs; return them."""
@@ -298,6 +311,8 @@ class FakeSlack:
         method = request.match_info["method"]
         args = await _read_args(request)
         self.calls.append(Call(method, args, dict(request.headers)))
+        # Waiters see a call as soon as it arrives, also one `hold` keeps unanswered.
+        await self._notify()
         if self.log_calls:
             print(f"{method} {json.dumps(_short(args), ensure_ascii=False)}", flush=True)
         try:
@@ -519,6 +534,35 @@ class FakeSlack:
             key=lambda m: float(m["ts"]),
             reverse=True,
         )
+        page = [
+            m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
+            for m in found[start : start + limit]
+        ]
+        more = start + limit < len(found)
+        return {
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
+
+    def _m_conversations_replies(self, args: dict) -> dict:
+        """A thread: its parent, then its replies, oldest first; metadata only when asked."""
+        channel = self._conversation(str(args.get("channel") or ""))
+        ts = str(args.get("ts") or "")
+        parent = self._existing(channel, ts)
+        oldest = float(args.get("oldest") or 0)
+        with_metadata = str(args.get("include_all_metadata") or "").lower() in ("1", "true")
+        limit = int(args.get("limit") or 100)
+        start = int(args.get("cursor") or 0)
+        replies = sorted(
+            (
+                m
+                for m in self._messages.get(channel, {}).values()
+                if m.get("thread_ts") == ts and float(m["ts"]) > oldest
+            ),
+            key=lambda m: float(m["ts"]),
+        )
+        found = [parent, *replies]
         page = [
             m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
             for m in found[start : start + limit]

@@ -10,7 +10,7 @@ from bot import capture
 from bot.capture import Action
 from bot.slack.blocks import POST_AS_IDEA_ACTION
 from storage.models import Idea
-from tests.harness import ADMIN, IDEAS_CHANNEL, Harness
+from tests.harness import ADMIN, IDEAS_CHANNEL, TEAM_ID, Harness
 
 # Real ideas that begin with every subcommand word, in the cases people type them.
 SENTENCES = [
@@ -58,6 +58,9 @@ def test_a_sentence_starting_with_a_subcommand_word_is_an_idea(sentence: str) ->
         ),
         # A mistyped status is still a status command: it gets the usage, not a public post.
         ("Status 12 approvd", Action.STATUS, "12 approvd"),
+        # Meant as an idea number, even one no idea has: the subcommand explains.
+        ("status ² shipped It is live", Action.STATUS, "² shipped It is live"),
+        ("history 0", Action.HISTORY, "0"),
         # Alone, the words that need an idea number say how to use them.
         ("history", Action.HISTORY, ""),
         ("status", Action.STATUS, ""),
@@ -123,7 +126,21 @@ async def test_a_lone_word_can_be_posted_as_an_idea_from_the_help(bot: Harness) 
     assert (button["action_id"], button["value"]) == (POST_AS_IDEA_ACTION, "Kanban")
     assert await ideas_in(bot) == []
 
-    clicked, _ = await bot.click(POST_AS_IDEA_ACTION, button["value"], user="U0DANA001")
+    # The help is the command's ephemeral answer, and the click comes from it.
+    clicked = await bot.interact(
+        {
+            "type": "block_actions",
+            "team": {"id": TEAM_ID},
+            "user": {"id": "U0DANA001"},
+            "api_app_id": "A0LIGHT01",
+            "trigger_id": "trigger-help",
+            "response_url": bot.fake.response_url("click"),
+            "container": {"type": "message", "message_ts": "1.000001", "is_ephemeral": True},
+            "actions": [
+                {"type": "button", "action_id": POST_AS_IDEA_ACTION, "value": button["value"]}
+            ],
+        }
+    )
 
     assert clicked.status == 200
     [answer] = await bot.fake.wait_for_responses(timeout=20)

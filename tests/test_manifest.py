@@ -27,11 +27,13 @@ REQUIRED_BOT_SCOPES = {
     # conversations.history: finding a scheduled post after a crash, so it is not repeated
     "channels:history",
     "groups:history",
+    # message.im: answering what people type in the Messages tab
+    "im:history",
 }
 # Everything Lightbulb may ask for: the required scopes plus conversations.info for the
 # ideas channel (public and private). Anything else is a stray scope and fails the test.
 ALLOWED_BOT_SCOPES = REQUIRED_BOT_SCOPES | {"channels:read", "groups:read"}
-EXPECTED_BOT_EVENTS = ["reaction_added", "reaction_removed", "app_home_opened"]
+EXPECTED_BOT_EVENTS = ["reaction_added", "reaction_removed", "app_home_opened", "message.im"]
 
 
 @pytest.fixture(scope="module")

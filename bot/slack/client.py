@@ -82,7 +82,7 @@ class CountingWebClient(AsyncWebClient):
         super().__init__(**options)
         self._metrics = metrics
 
-    async def api_call(self, api_method: str, **kwargs: Any) -> Any:  # type: ignore[override]
+    async def api_call(self, api_method: str, **kwargs: Any) -> Any:
         findable = _findable_post.set(_is_findable_post(api_method, kwargs))
         try:
             if self._metrics is None:

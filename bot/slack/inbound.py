@@ -14,9 +14,9 @@ import hashlib
 import hmac
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from slack_bolt.request.async_request import AsyncBoltRequest
 
@@ -33,6 +33,11 @@ TIMESTAMP_TOLERANCE_SECONDS = 5 * 60
 # cannot encode the other.
 _UNSTORABLE = re.compile(r"\x00|%00|(?:\\|%5c)u(?:0000|d[89a-f])", re.IGNORECASE)
 
+
+# Slack's notice that it dropped events: no inner event, no user, and no Bolt listener can
+# match it, so the HTTP server answers it before Bolt.
+RATE_LIMITED = "app_rate_limited"
+LAST_UNIX_SECOND = 253402300799  # 9999-12-31 23:59:59 UTC, the last a datetime can show
 
 # Lightbulb opens modals and publishes a Home tab; Bolt's handling of the retired workflow
 # steps fails on any `workflow_step` view that is not exactly as Slack made it.
@@ -58,7 +63,9 @@ def read(
     if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= TIMESTAMP_DIGITS):
         return UNSIGNED
     try:
-        request = AsyncBoltRequest(body=raw.decode("utf-8"), query=query, headers=headers)
+        # Bolt only reads the headers item by item; aiohttp's case-insensitive mapping serves.
+        bolt_headers = cast("dict[str, str | Sequence[str]]", headers)
+        request = AsyncBoltRequest(body=raw.decode("utf-8"), query=query, headers=bolt_headers)
     except (ValueError, TypeError, AttributeError, KeyError, IndexError):
         request = None
     if request is None or not well_formed(request.body):
@@ -90,6 +97,8 @@ def well_formed(body: Any) -> bool:
     if kind == "event_callback":
         event = body.get("event")
         return isinstance(event, dict) and isinstance(event.get("type"), str)
+    if kind == RATE_LIMITED:
+        return rate_limited_minute(body) is not None
     if "command" in body:
         return all(isinstance(body.get(key), str) for key in ("command", "user_id"))
     if kind is None:
@@ -114,6 +123,15 @@ def well_formed(body: Any) -> bool:
     if kind in ("shortcut", "message_action"):
         return isinstance(body.get("callback_id"), str)
     return True
+
+
+def rate_limited_minute(body: dict) -> int | None:
+    """The minute (Unix seconds) of an `app_rate_limited` notice: Slack saying it dropped
+    this app's events in that minute. None for anything else."""
+    minute = body.get("minute_rate_limited")
+    if body.get("type") != RATE_LIMITED or isinstance(minute, bool) or not isinstance(minute, int):
+        return None
+    return minute if 0 <= minute <= LAST_UNIX_SECOND else None
 
 
 def is_signed(raw: bytes, headers: Mapping[str, str], signing_secret: str) -> bool:

@@ -50,22 +50,35 @@ CLOCK_SLACK_SECONDS = 60
 
 
 async def posts_with_metadata(
-    client: AsyncWebClient, channel: str, *, event_type: str, since: datetime
+    client: AsyncWebClient,
+    channel: str,
+    *,
+    event_type: str,
+    since: datetime,
+    thread_ts: str | None = None,
 ) -> list[tuple[dict[str, Any], str]]:
-    """(metadata payload, ts) of every message in `channel` since `since` that carries
-    message metadata of `event_type`: how a post whose answer never came is found again
-    instead of being posted twice. Raises what the Web API raises."""
+    """(metadata payload, ts) of every message in `channel` (or in its thread `thread_ts`)
+    since `since` that carries message metadata of `event_type`: how a post whose answer
+    never came is found again instead of being posted twice. Raises what the Web API raises."""
     found: list[tuple[dict[str, Any], str]] = []
     cursor = None
     oldest = f"{since.timestamp() - CLOCK_SLACK_SECONDS:.6f}"
+    if channel[:1] in ("U", "W"):
+        # A DM sent to a person's ID lives in a conversation of its own.
+        opened = await client.conversations_open(users=channel)
+        channel = str((opened.get("channel") or {}).get("id") or channel)
     for _ in range(HISTORY_PAGES):
-        response = await client.conversations_history(
-            channel=channel,
-            oldest=oldest,
-            include_all_metadata=True,
-            limit=HISTORY_PAGE_SIZE,
-            cursor=cursor,
-        )
+        common: dict[str, Any] = {
+            "channel": channel,
+            "oldest": oldest,
+            "include_all_metadata": True,
+            "limit": HISTORY_PAGE_SIZE,
+            "cursor": cursor,
+        }
+        if thread_ts:
+            response = await client.conversations_replies(ts=thread_ts, **common)
+        else:
+            response = await client.conversations_history(**common)
         for message in response.get("messages") or []:
             metadata = message.get("metadata") or {}
             if metadata.get("event_type") == event_type:

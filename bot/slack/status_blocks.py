@@ -25,7 +25,7 @@ from bot import status_rules as rules
 from bot.slack import payload
 from bot.slack.blocks import INPUT_ACTION, linked_title, sections, to_dicts
 from bot.slack.text import escape, truncate
-from storage.models import Idea, StatusChange
+from storage.models import Experiment, Idea, StatusChange
 
 STATUS_FORM = "idea_status_form"
 MUTE_ACTION = "idea_mute"
@@ -112,19 +112,46 @@ def thread_reply(change: StatusChange) -> dict:
     return {"text": text, "blocks": to_dicts(sections(text))}
 
 
-def notice(changes: Sequence[tuple[Idea, StatusChange]], *, recipient: str) -> dict:
-    """One DM telling a person about every change they should hear of in this batch."""
-    lines = []
-    for idea, change in changes:
-        why = "you shared" if idea.author_id == recipient else "you voted for"
-        lines.append(f"• Idea #{idea.id} {idea_title(idea)} ({why}) is now {_change_line(change)}")
+def _experiment_link(experiment: Experiment) -> str:
+    name = f"experiment #{experiment.id}"
+    return f"<{experiment.permalink}|{name}>" if experiment.permalink else name
+
+
+def _news(idea: Idea, change: StatusChange, experiment: Experiment | None, recipient: str) -> str:
+    """One line of a DM: what happened to the idea, said as it happened."""
+    theirs = idea.author_id == recipient
+    title = idea_title(idea)
+    if experiment is not None and change.to_status == rules.EXPERIMENTING:
+        which = f"your idea #{idea.id} {title}" if theirs else f"idea #{idea.id} {title}"
+        tail = "" if theirs else " (you voted for it)"
+        return (
+            f"• <@{change.changed_by}> started an experiment on {which}{tail}: "
+            f"{_experiment_link(experiment)}, owned by <@{experiment.owner_id}>, until "
+            f"{experiment.ends_on:%-d %B}. It is now {badge(change.to_status)}."
+        )
+    if experiment is not None:
+        why = "you shared" if theirs else "you voted for"
+        return (
+            f"• Idea #{idea.id} {title} ({why}): {_experiment_link(experiment)} was cancelled "
+            f"by <@{change.changed_by}>, so it is back to {badge(change.to_status)}."
+        )
+    why = "you shared" if theirs else "you voted for"
+    return f"• Idea #{idea.id} {title} ({why}) is now {_change_line(change)}"
+
+
+def notice(
+    changes: Sequence[tuple[Idea, StatusChange, Experiment | None]], *, recipient: str
+) -> dict:
+    """One DM telling a person about every change they should hear of in this batch, with
+    the experiment that made it, if one did."""
+    lines = [_news(idea, change, experiment, recipient) for idea, change, experiment in changes]
     opening = (
         "An idea you care about has news:"
         if len(changes) == 1
         else f"{len(changes)} ideas you care about have news:"
     )
     blocks: list[Block] = [*sections(f"{opening}\n" + "\n".join(lines))]
-    mutable = [idea for idea, _ in changes][:MUTE_BUTTONS_SHOWN]
+    mutable = list({idea.id: idea for idea, _, _ in changes}.values())[:MUTE_BUTTONS_SHOWN]
     blocks.append(
         ActionsBlock(
             elements=[
@@ -146,10 +173,13 @@ def notice(changes: Sequence[tuple[Idea, StatusChange]], *, recipient: str) -> d
             ]
         )
     )
-    first_idea, first_change = changes[0]
-    text = f"Idea #{first_idea.id} is now {badge(first_change.to_status)}" + (
-        f" (and {len(changes) - 1} more)" if len(changes) > 1 else ""
-    )
+    first_idea, first_change, first_experiment = changes[0]
+    if first_experiment is not None and first_change.to_status == rules.EXPERIMENTING:
+        text = f"An experiment started on idea #{first_idea.id}"
+    else:
+        text = f"Idea #{first_idea.id} is now {badge(first_change.to_status)}"
+    if len(changes) > 1:
+        text += f" (and {len(changes) - 1} more)"
     return {"text": text, "blocks": to_dicts(blocks)}
 
 

@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cache import LoadingCache
+from bot.slack.posting import error_code
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ class UserDirectory:
         except SlackApiError as error:
             if error.response.get("error") == "user_not_found":
                 return None
-            raise LookupFailed(str(error.response.get("error"))) from None
+            raise LookupFailed(error_code(error)) from None
         except (SlackClientError, OSError, TimeoutError) as error:
             raise LookupFailed(repr(error)) from None
         return SlackUser.from_api(response["user"])

@@ -1,0 +1,19 @@
+"""Messages people type to Lightbulb in its Messages tab (`message.im`). Slack sends every
+message event of a subscribed kind, edits and joins included, so each gets a listener here
+(Bolt answers 404 to an unhandled event); only a person writing gets an answer."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot import direct_messages
+from bot.runtime import Runtime
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    async def on_message(event: dict) -> None:
+        message = direct_messages.DirectMessage.from_event(event)
+        if message is not None:
+            await direct_messages.answer(runtime, message)
+
+    app.event("message")(on_message)

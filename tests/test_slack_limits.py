@@ -1,0 +1,82 @@
+"""Slack's own limits, seen: its notice that it dropped events, and a voter look-up that is
+slow to answer."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from tests.harness import TEAM_ID, Harness
+
+RATE_LIMITED = {
+    "token": "legacy",
+    "type": "app_rate_limited",
+    "team_id": TEAM_ID,
+    "minute_rate_limited": 1518467820,
+    "api_app_id": "A0LIGHT01",
+}
+
+
+async def metrics_text(bot: Harness) -> str:
+    async with bot.http.get(bot.base_url + "/metrics") as response:
+        return await response.text()
+
+
+async def test_app_rate_limited_is_acknowledged_logged_and_counted(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+
+    reply = await bot.post(json.dumps(RATE_LIMITED), content_type="application/json")
+
+    assert reply.status == 200
+    [warning] = [r for r in caplog.records if "app_rate_limited" in r.getMessage()]
+    assert warning.levelno == logging.WARNING
+    assert "2018-02-12 20:37 UTC" in warning.getMessage()
+    assert "lightbulb reconcile" in warning.getMessage()
+    assert "lightbulb_app_rate_limited_total 1.0" in await metrics_text(bot)
+
+
+async def test_an_unsigned_app_rate_limited_is_refused_and_not_counted(bot: Harness) -> None:
+    reply = await bot.post(json.dumps(RATE_LIMITED), content_type="application/json", sign=False)
+
+    assert reply.status == 401
+    assert "lightbulb_app_rate_limited_total 0.0" in await metrics_text(bot)
+
+
+async def test_a_vote_is_stored_while_slack_is_still_looking_up_the_voter(bot: Harness) -> None:
+    idea = await bot.share_idea("Standing desks")
+    bot.add_people("U0SLOW001")
+    bot.fake.hold("users.info")
+
+    reply = await bot.react(idea, "U0SLOW001")
+
+    assert reply.status == 200
+    await bot.fake.wait_for("users.info")
+    await bot.wait_judged(1)
+    assert await bot.votes_on(idea) == 1, "the vote waited for users.info"
+    bot.fake.release("users.info")
+    await bot.runtime.votes.drain()
+    assert await bot.votes_on(idea) == 1
+
+
+async def test_a_bot_counted_before_slack_answered_is_taken_back(bot: Harness) -> None:
+    idea = await bot.share_idea("Standing desks")
+    bot.add_people("U0ROBOT01", is_bot=True)
+    bot.fake.hold("users.info")
+
+    await bot.react(idea, "U0ROBOT01")
+    await bot.wait_judged(1)
+    assert await bot.votes_on(idea) == 1
+
+    bot.fake.release("users.info")
+    await bot.runtime.votes.drain()
+
+    assert await bot.votes_on(idea) == 0
+    # Its later reactions are judged from what Slack said, and never count.
+    await bot.react(idea, "U0ROBOT01", "bulb")
+    await bot.wait_judged(2)
+    await bot.runtime.votes.drain()
+    assert await bot.votes_on(idea) == 0
