@@ -11,6 +11,7 @@ import socket
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -35,6 +36,7 @@ def free_port() -> int:
 def signed(body: str, content_type: str = "application/json") -> tuple[bytes, dict[str, str]]:
     ts = str(int(time.time()))
     signature = SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body)
+    assert signature is not None  # None only without a timestamp or a body
     headers = {
         "Content-Type": content_type,
         "X-Slack-Request-Timestamp": ts,
@@ -98,7 +100,7 @@ async def stop(process: asyncio.subprocess.Process) -> None:
             process.kill()
 
 
-def prepare_database(url: str | None, workdir: Path) -> tuple[str, object]:
+def prepare_database(url: str | None, workdir: Path) -> tuple[str, Callable[[], None]]:
     """A fresh database for this run, and how to remove it."""
     if not url:
         return f"sqlite:///{workdir / 'bench.db'}", lambda: None

@@ -91,11 +91,12 @@ class Fleet:
         self._next = itertools.count()
 
     async def start(self, index: int) -> None:
-        self.processes[index] = await spawn(
+        process = await spawn(
             sys.executable, "-m", "bot", "serve", "--mode", "http", "--host", "127.0.0.1",
             "--port", str(self.ports[index]), "--no-scheduler", env=self.env,
         )  # fmt: skip
-        await wait_for_port(self.ports[index], self.processes[index])
+        self.processes[index] = process
+        await wait_for_port(self.ports[index], process)
 
     def kill(self, index: int) -> None:
         process = self.processes[index]

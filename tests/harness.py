@@ -4,16 +4,18 @@ with its real Web API client talking to the project's fake Slack server."""
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from itertools import count
-from typing import Any
+from typing import Any, TypeVar, overload
 from urllib.parse import urlencode
 
 import aiohttp
 from slack_sdk.signature import SignatureVerifier
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.app import build_app
 from bot.http_server import EVENTS_PATH, bound_port, build_web_app, start_http
@@ -23,7 +25,9 @@ from bot.settings import Settings, load_settings
 from storage import experiments, votes
 from storage.database import Database
 from storage.models import Experiment, Idea
-from tests.fake_slack import FakeSlack
+from tests.fake_slack import Call, FakeSlack
+
+T = TypeVar("T")
 
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
@@ -31,6 +35,100 @@ IDEAS_CHANNEL = "C0IDEAS01"
 LAB_CHANNEL = "C0EXPER01"
 ADMIN = "U0ADMIN01"
 TEAM_ID = "T0001"
+
+# How long a test waits for something the app does after its ack. Only a failing test waits
+# this long, so it is generous: a loaded two-core CI machine can take seconds to get there.
+PATIENCE = 30.0
+POLL_SECONDS = 0.02
+
+
+@overload
+async def eventually(
+    condition: Callable[[], Awaitable[T | None]],
+    *,
+    timeout: float = ...,
+    failure: str | Callable[[], str] | None = ...,
+) -> T: ...
+@overload
+async def eventually(
+    condition: Callable[[], T | None],
+    *,
+    timeout: float = ...,
+    failure: str | Callable[[], str] | None = ...,
+) -> T: ...
+async def eventually(
+    condition: Callable[[], object],
+    *,
+    timeout: float = PATIENCE,
+    failure: str | Callable[[], str] | None = None,
+) -> object:
+    """Wait until `condition()` (awaited, if it returns an awaitable) is truthy; return that
+    value. After `timeout` seconds, fail with `failure` (a callable is asked then, so that it
+    can describe what it sees)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if inspect.isawaitable(result):
+            result = await result
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            if callable(failure):
+                failure = failure()
+            name = getattr(condition, "__name__", repr(condition))
+            raise AssertionError(failure or f"{name} was still false after {timeout}s")
+        await asyncio.sleep(POLL_SECONDS)
+
+
+async def settled(before: set[asyncio.Task[Any]], timeout: float = PATIENCE) -> None:
+    """Wait until every task started since `before` was taken has finished, and every task
+    those started in turn: the work requests set off after their ack (listeners, post
+    refreshes, status notices, Home publishes)."""
+    current = asyncio.current_task()
+    deadline = time.monotonic() + timeout
+    while pending := {t for t in asyncio.all_tasks() if t not in before and t is not current}:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            names = sorted(task.get_name() for task in pending)
+            raise AssertionError(f"still running after {timeout}s: {names}")
+        await asyncio.wait(pending, timeout=remaining)
+
+
+class PatientFakeSlack(FakeSlack):
+    """The fake Slack, waiting as long as the tests do (`PATIENCE`). Its waits poll rather
+    than rely on the fake's notifications, which come only once a call is answered, so a
+    call that `hold` keeps unanswered is seen as soon as it arrives."""
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = PATIENCE) -> list[Call]:
+        await eventually(
+            lambda: len(self.calls_to(method)) >= count,
+            timeout=timeout,
+            failure=lambda: (
+                f"expected {count} call(s) to {method} within {timeout}s, got "
+                f"{len(self.calls_to(method))}; methods called: "
+                f"{sorted({call.method for call in self.calls})}"
+            ),
+        )
+        return self.calls_to(method)
+
+    async def wait_for_responses(self, count: int = 1, timeout: float = PATIENCE) -> list[dict]:
+        await eventually(
+            lambda: len(self.responses) >= count,
+            timeout=timeout,
+            failure=lambda: (
+                f"expected {count} response_url post(s) within {timeout}s, got "
+                f"{len(self.responses)}: {self.responses}"
+            ),
+        )
+        return list(self.responses)
+
+    async def wait_for_socket(self, timeout: float = PATIENCE) -> None:
+        await super().wait_for_socket(timeout)
+
+    def responses_to(self, url: str) -> list[dict]:
+        """What was POSTed to one response URL (`response_url()` hands out a new one each
+        time)."""
+        return [body for body in self.responses if body.get("_url") == url]
 
 
 def settings_for_tests(database_url: str, api_url: str, **overrides: str) -> Settings:
@@ -57,7 +155,7 @@ class Reply:
 
 @dataclass
 class Harness:
-    fake: FakeSlack
+    fake: PatientFakeSlack
     runtime: Runtime
     base_url: str
     http: aiohttp.ClientSession
@@ -80,9 +178,11 @@ class Harness:
         ts = str(int(time.time()) if timestamp is None else timestamp)
         all_headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts}
         if sign:
-            all_headers["X-Slack-Signature"] = SignatureVerifier(SIGNING_SECRET).generate_signature(
+            signature = SignatureVerifier(SIGNING_SECRET).generate_signature(
                 timestamp=ts, body=body
             )
+            assert signature is not None  # None only without a timestamp or a body
+            all_headers["X-Slack-Signature"] = signature
         all_headers.update(headers or {})
         async with self.http.post(
             self.base_url + EVENTS_PATH, data=body.encode(), headers=all_headers
@@ -90,7 +190,12 @@ class Harness:
             return Reply(response.status, await response.text(), dict(response.headers))
 
     async def command(
-        self, text: str, *, user: str = "U0ALICE01", trigger_id: str | None = None
+        self,
+        text: str,
+        *,
+        user: str = "U0ALICE01",
+        trigger_id: str | None = None,
+        response_url: str | None = None,
     ) -> Reply:
         """A slash command as Slack sends it: a signed form post."""
         form = {
@@ -104,7 +209,7 @@ class Harness:
             "command": "/idea",
             "text": text,
             "api_app_id": "A0LIGHT01",
-            "response_url": self.fake.response_url("cmd"),
+            "response_url": response_url or self.fake.response_url("cmd"),
             "trigger_id": trigger_id or f"trigger-{next(self._ids)}",
         }
         return await self.post(urlencode(form), content_type="application/x-www-form-urlencoded")
@@ -135,31 +240,39 @@ class Harness:
         )
 
     async def share_idea(self, text: str, *, author: str = "U0AUTHOR1") -> Idea:
-        """Capture an idea through `/idea` and wait until it is posted."""
-        posted_before = len(self.fake.calls_to("chat.postMessage"))
-        await self.command(text, user=author)
-        await self.fake.wait_for("chat.postMessage", count=posted_before + 1)
-        for _ in range(200):
+        """Capture an idea through `/idea` and wait until it is posted, recorded, and its
+        author told: the last thing the command does, so nothing of it is still under way."""
+        response_url = self.fake.response_url("cmd")
+        await self.command(text, user=author, response_url=response_url)
+
+        async def recorded_as_posted() -> Idea | None:
             async with self.db.session() as session:
                 idea = (
-                    await session.execute(select(Idea).where(Idea.text == text))
+                    await session.execute(select(Idea).where(col(Idea.text) == text))
                 ).scalar_one_or_none()
-            if idea is not None and idea.message_ts is not None and idea.permalink:
-                return idea
-            await asyncio.sleep(0.02)
-        raise AssertionError(f"idea {text!r} was never recorded as posted")
+            return idea if idea is not None and idea.message_ts and idea.permalink else None
+
+        await eventually(
+            lambda: self.fake.responses_to(response_url),
+            failure=f"the author of idea {text!r} was never told how it went",
+        )
+        return await eventually(
+            recorded_as_posted, failure=f"idea {text!r} was never recorded as posted"
+        )
 
     async def experiment_posted(self, experiment_id: int = 1) -> Experiment:
         """Wait until the experiment's card is in Slack and recorded."""
-        for _ in range(250):
+
+        async def recorded() -> Experiment | None:
             async with self.db.session() as session:
                 experiment = await experiments.get_experiment(
                     session=session, experiment_id=experiment_id
                 )
-            if experiment is not None and experiment.permalink:
-                return experiment
-            await asyncio.sleep(0.02)
-        raise AssertionError(f"experiment #{experiment_id}'s card was never recorded")
+            return experiment if experiment is not None and experiment.permalink else None
+
+        return await eventually(
+            recorded, failure=f"experiment #{experiment_id}'s card was never recorded"
+        )
 
     def add_people(self, *user_ids: str, is_bot: bool = False) -> None:
         for user_id in user_ids:
@@ -195,15 +308,14 @@ class Harness:
     def next_event_ts(self) -> str:
         return f"{time.time():.6f}"[:-3] + f"{next(self._ids) % 1000:03d}"
 
-    async def wait_judged(self, count: int, timeout: float = 10.0) -> None:
-        """Wait until the bot has finished judging `count` reactions in all."""
-        deadline = time.monotonic() + timeout
-        while sum(self.runtime.votes.verdicts.values()) < count:
-            if time.monotonic() > deadline:
-                raise AssertionError(
-                    f"only {dict(self.runtime.votes.verdicts)} of {count} reactions judged"
-                )
-            await asyncio.sleep(0.01)
+    async def wait_judged(self, count: int, timeout: float = PATIENCE) -> None:
+        """Wait until the bot has finished judging `count` reactions in all (a counted vote
+        is committed before it is judged finished)."""
+        await eventually(
+            lambda: sum(self.runtime.votes.verdicts.values()) >= count,
+            timeout=timeout,
+            failure=lambda: f"only {dict(self.runtime.votes.verdicts)} of {count} reactions judged",
+        )
 
     async def votes_on(self, idea: Idea) -> int:
         async with self.db.session() as session:
@@ -279,12 +391,13 @@ class Harness:
 
 async def start_harness(database_url: str, **setting_overrides: str) -> tuple[Harness, Any]:
     """Start fake Slack and the real app over HTTP; returns the harness and a closer."""
-    fake = FakeSlack(bot_token=BOT_TOKEN, team_id=TEAM_ID)
+    fake = PatientFakeSlack(bot_token=BOT_TOKEN, team_id=TEAM_ID)
     await fake.start()
     settings = settings_for_tests(database_url, fake.api_url, **setting_overrides)
     runtime = Runtime.build(settings)
     runner = await start_http(build_web_app(build_app(runtime), runtime), host="127.0.0.1", port=0)
-    http = aiohttp.ClientSession()
+    # A connection per request: a kept-alive one would look to `settled` like work in flight.
+    http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True))
     harness = Harness(fake, runtime, f"http://127.0.0.1:{bound_port(runner)}", http)
 
     async def close() -> None:

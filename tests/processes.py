@@ -9,7 +9,13 @@ import socket
 import sys
 from pathlib import Path
 
+import aiohttp
+
+from tests.harness import eventually
+
 ROOT = Path(__file__).resolve().parents[1]
+# Starting a Python process that imports the whole bot can take long on a loaded machine.
+START_PATIENCE = 60.0
 
 
 def cli_env(**values: str) -> dict[str, str]:
@@ -33,6 +39,22 @@ async def start_bot(cwd: Path, *args: str, **env: str) -> asyncio.subprocess.Pro
         sys.executable, "-m", "bot", *args, cwd=cwd, env=cli_env(**env),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
+
+
+async def wait_until_healthy(
+    http: aiohttp.ClientSession, base_url: str, process: asyncio.subprocess.Process
+) -> None:
+    """Wait until the bot at `base_url` answers its health check; fail at once if it exited."""
+
+    async def healthy() -> bool:
+        assert process.returncode is None, "the bot exited during start-up"
+        try:
+            async with http.get(base_url + "/healthz") as response:
+                return response.status == 200
+        except aiohttp.ClientError:
+            return False
+
+    await eventually(healthy, timeout=START_PATIENCE, failure="the bot never became healthy")
 
 
 async def stop_bot(process: asyncio.subprocess.Process) -> str:

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlmodel import col
 
 from bot import awards
 from bot.slack import experiment_blocks
+from bot.slack.users import UserDirectory
 from scheduler.delivery import METADATA_EVENT
 from storage import experiments as experiment_store
 from storage import job_runs
@@ -61,12 +63,12 @@ async def october_idea(
     await hall.runtime.votes.drain()
     async with hall.db.session() as session:
         await session.execute(
-            sa.update(Idea).where(Idea.id == idea.id).values(created_at=MID_OCTOBER)
+            sa.update(Idea).where(col(Idea.id) == idea.id).values(created_at=MID_OCTOBER)
         )
         for voter, offset in voters.items():
             await session.execute(
                 sa.update(VoteReaction)
-                .where(VoteReaction.idea_id == idea.id, VoteReaction.voter_id == voter)
+                .where(col(VoteReaction.idea_id) == idea.id, col(VoteReaction.voter_id) == voter)
                 .values(updated_at=MID_OCTOBER + offset)
             )
     return idea
@@ -82,6 +84,7 @@ async def october_learning(hall: Harness, learned: str, *, author: str, voters: 
             started_by=author,
             ends_on=MID_OCTOBER.date(),
         )
+        assert experiment.id is not None
         learning = await experiment_store.conclude(
             session=session,
             experiment_id=experiment.id,
@@ -90,6 +93,7 @@ async def october_learning(hall: Harness, learned: str, *, author: str, voters: 
             next_step="Next",
             author_id=author,
         )
+    assert learning is not None
     card = await hall.runtime.client.chat_postMessage(
         channel=LAB_CHANNEL, **experiment_blocks.learning_card(experiment, learning, None)
     )
@@ -98,7 +102,7 @@ async def october_learning(hall: Harness, learned: str, *, author: str, voters: 
     async with hall.db.session() as session:
         await session.execute(
             sa.update(Learning)
-            .where(Learning.id == learning.id)
+            .where(col(Learning.id) == learning.id)
             .values(
                 created_at=MID_OCTOBER,
                 channel_id=LAB_CHANNEL,
@@ -158,7 +162,8 @@ async def test_the_announcement_names_quotes_links_and_thanks(hall: Harness) -> 
     [post] = announcements(hall)
     text = text_of(post)
     assert "October 2026" in text
-    assert "<@U0AUTHOR1>" in text and ideas["broad"].permalink in text
+    broad = ideas["broad"].permalink
+    assert broad and "<@U0AUTHOR1>" in text and broad in text
     assert "Rotate &lt;b&gt;on-call&lt;/b&gt; with sales" in text and "<b>" not in text
     assert "3 votes from 3 departments" in text
     assert "Runner-ups: <@U0AUTHOR2>" in text and "<@U0AUTHOR3>" in text
@@ -196,7 +201,9 @@ async def test_a_tie_goes_to_breadth_then_to_whoever_got_there_first(hall: Harne
     await awards.run(hall.runtime, now=OCTOBER_ANNOUNCED)
 
     async with hall.db.session() as session:
-        kept = (await session.execute(sa.select(Award).order_by(Award.category, Award.rank))).all()
+        kept = (
+            await session.execute(sa.select(Award).order_by(col(Award.category), col(Award.rank)))
+        ).all()
     places = [(a.category, a.rank, a.title) for (a,) in kept]
     assert places[:3] == [
         ("cross-functional-spark", 1, "Broad but late"),
@@ -257,8 +264,10 @@ async def test_slack_down_then_back_gives_exactly_one_announcement(hall: Harness
     await october_idea(
         hall, "A late entry that must not change history", author="U0AUTHOR4", voters={}
     )
+    judged = sum(hall.runtime.votes.verdicts.values())
     for voter in ("U0ENG0001", "U0SALES01", "U0OPS0001", "U0LEGAL01"):
         await hall.react((await stored(hall, "Standing desks")), voter)
+    await hall.wait_judged(judged + 4)  # the late votes are in before the announcement
 
     back = await awards.run(hall.runtime, now=OCTOBER_ANNOUNCED + timedelta(minutes=10))
     later = await awards.run(hall.runtime, now=OCTOBER_ANNOUNCED + timedelta(minutes=20))
@@ -290,7 +299,7 @@ async def test_an_announcement_slack_took_but_never_answered_is_posted_once(
 
 async def stored(hall: Harness, text: str) -> Idea:
     async with hall.db.session() as session:
-        return (await session.execute(sa.select(Idea).where(Idea.text == text))).scalar_one()
+        return (await session.execute(sa.select(Idea).where(col(Idea.text) == text))).scalar_one()
 
 
 async def test_a_stuck_claim_whose_post_went_out_is_not_posted_again(hall: Harness) -> None:
@@ -392,3 +401,56 @@ async def test_help_awards_publishes_the_rule(hall: Harness) -> None:
 
     text = reply.json()["text"]
     assert "departments" in text and "two months running" in text
+
+
+async def kept_awards(hall: Harness) -> list[Award]:
+    async with hall.db.session() as session:
+        return list((await session.execute(sa.select(Award))).scalars())
+
+
+async def test_a_profile_slack_cannot_give_keeps_nothing_until_it_can(
+    hall: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(awards, "READ_RETRY_PAUSE", 0.0)
+    await a_month_of_ideas(hall)
+    # A process that has just started knows nobody's department yet.
+    hall.runtime.users = UserDirectory(hall.runtime.client)
+    hall.fake.outage("users.info", status=503)
+
+    down = await awards.run(hall.runtime, now=OCTOBER_ANNOUNCED)
+
+    assert down.delivery.outcome == "failed" and "not ready" in (down.delivery.error or "")
+    assert "could not read the profile of" in (down.delivery.error or "")
+    assert announcements(hall) == [] and await kept_awards(hall) == []
+    assert len(hall.fake.calls_to("users.info")) > 1, "the read was not tried again"
+    hall.fake.clear_faults()
+
+    up = await awards.run(hall.runtime, now=OCTOBER_ANNOUNCED + timedelta(minutes=10))
+
+    assert up.delivery.outcome == "posted", up.summary()
+    assert "3 votes from 3 departments" in text_of(announcements(hall)[0])
+    assert len(await kept_awards(hall)) == 3
+
+
+async def test_reactions_slack_cannot_show_do_not_score_a_learning_zero(
+    hall: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(awards, "READ_RETRY_PAUSE", 0.0)
+    for person in ("U0ENG0001", "U0SALES01"):
+        hall.fake.add_user(person)
+    await october_learning(hall, "Shorter forms convert", author="U0AUTHOR1", voters=[])
+    await october_learning(
+        hall, "Nobody reads newsletters", author="U0AUTHOR2", voters=["U0ENG0001", "U0SALES01"]
+    )
+    hall.fake.outage("reactions.get", status=503)
+
+    down = await awards.run(hall.runtime, now=OCTOBER_ANNOUNCED)
+
+    assert not down.delivery.delivered and "reactions" in (down.delivery.error or "")
+    assert await kept_awards(hall) == []
+    hall.fake.clear_faults()
+
+    await awards.run(hall.runtime, now=OCTOBER_ANNOUNCED + timedelta(minutes=10))
+
+    [winner] = [a for a in await kept_awards(hall) if a.rank == 1]
+    assert (winner.winner_id, winner.votes) == ("U0AUTHOR2", 2)

@@ -14,9 +14,8 @@ from urllib.parse import urlencode
 import aiohttp
 from slack_sdk.signature import SignatureVerifier
 
-from tests.fake_slack import FakeSlack
-from tests.harness import BOT_TOKEN, IDEAS_CHANNEL, SIGNING_SECRET
-from tests.processes import free_port, run_cli, start_bot, stop_bot
+from tests.harness import BOT_TOKEN, IDEAS_CHANNEL, SIGNING_SECRET, PatientFakeSlack
+from tests.processes import free_port, run_cli, start_bot, stop_bot, wait_until_healthy
 
 
 async def test_missing_setting_is_one_line_and_exit_code_2(tmp_path: Path) -> None:
@@ -60,24 +59,10 @@ async def test_migrate_twice_is_safe(tmp_path: Path) -> None:
     assert (tmp_path / "lightbulb.db").exists()
 
 
-async def wait_until_healthy(http: aiohttp.ClientSession, url: str, process) -> None:  # noqa: ANN001
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert process.returncode is None, "the bot exited during start-up"
-        try:
-            async with http.get(url + "/healthz") as response:
-                if response.status == 200:
-                    return
-        except aiohttp.ClientError:
-            pass
-        await asyncio.sleep(0.1)
-    raise AssertionError("the bot never became healthy")
-
-
 async def test_a_new_user_captures_an_idea_and_exports_it(
     tmp_path: Path, migrated_url: str
 ) -> None:
-    fake = FakeSlack(bot_token=BOT_TOKEN)
+    fake = PatientFakeSlack(bot_token=BOT_TOKEN)
     await fake.start()
     port = free_port()
     process = await start_bot(
@@ -108,18 +93,8 @@ async def test_a_new_user_captures_an_idea_and_exports_it(
                     "trigger_id": "t-1",
                 }
             )
-            ts = str(int(time.time()))
-            signature = SignatureVerifier(SIGNING_SECRET).generate_signature(
-                timestamp=ts, body=body
-            )
-            headers = {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "X-Slack-Request-Timestamp": ts,
-                "X-Slack-Signature": signature,
-            }
-            async with http.post(base + "/slack/events", data=body, headers=headers) as response:
-                assert response.status == 200
-            [confirmation] = await fake.wait_for_responses(timeout=10)
+            assert await post_signed(http, base, body) == 200
+            [confirmation] = await fake.wait_for_responses()
             assert "is posted in" in confirmation["text"]
     finally:
         log = await stop_bot(process)
@@ -163,7 +138,7 @@ async def test_sigterm_mid_burst_keeps_every_acknowledged_vote(
 
     from storage.database import Database
 
-    fake = FakeSlack(bot_token=BOT_TOKEN)
+    fake = PatientFakeSlack(bot_token=BOT_TOKEN)
     await fake.start()
     voters = [f"U0BURST{n:03d}" for n in range(120)]
     for voter in voters:
@@ -179,8 +154,8 @@ async def test_sigterm_mid_burst_keeps_every_acknowledged_vote(
         async with aiohttp.ClientSession() as http:
             await wait_until_healthy(http, base, process)
             await post_signed(http, base, urlencode(idea_command("Burst then stop", fake)))
-            [post] = await fake.wait_for("chat.postMessage", timeout=10)
-            await fake.wait_for("chat.getPermalink", timeout=10)
+            [post] = await fake.wait_for("chat.postMessage")
+            await fake.wait_for("chat.getPermalink")
             statuses = await asyncio.gather(
                 *(
                     post_signed(http, base, reaction(voter, post.args["channel"], post_ts(fake)))
@@ -203,11 +178,11 @@ async def test_sigterm_mid_burst_keeps_every_acknowledged_vote(
     await db.dispose()
 
 
-def post_ts(fake: FakeSlack) -> str:
+def post_ts(fake: PatientFakeSlack) -> str:
     return fake.calls_to("chat.getPermalink")[0].args["message_ts"]
 
 
-def idea_command(text: str, fake: FakeSlack) -> dict[str, str]:
+def idea_command(text: str, fake: PatientFakeSlack) -> dict[str, str]:
     return {
         "command": "/idea",
         "text": text,
@@ -242,12 +217,12 @@ async def post_signed(http: aiohttp.ClientSession, base: str, body: str) -> int:
     content_type = (
         "application/json" if body.startswith("{") else ("application/x-www-form-urlencoded")
     )
+    signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=ts, body=body)
+    assert signature is not None  # None only without a timestamp or a body
     headers = {
         "Content-Type": content_type,
         "X-Slack-Request-Timestamp": ts,
-        "X-Slack-Signature": SignatureVerifier(SIGNING_SECRET).generate_signature(
-            timestamp=ts, body=body
-        ),
+        "X-Slack-Signature": signature,
     }
     async with http.post(base + "/slack/events", data=body, headers=headers) as response:
         return response.status

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from bot import experiment_digest
 from storage import experiments as store
@@ -32,8 +33,9 @@ async def experiment(
             started_by="U0OWNER01",
             ends_on=ends_on,
         )
+        assert made.id is not None
         await session.execute(
-            sa.update(Experiment).where(Experiment.id == made.id).values(created_at=created)
+            sa.update(Experiment).where(col(Experiment.id) == made.id).values(created_at=created)
         )
         if concluded is not None:
             await store.conclude(
@@ -45,7 +47,9 @@ async def experiment(
                 author_id="U0OWNER01",
             )
             await session.execute(
-                sa.update(Experiment).where(Experiment.id == made.id).values(concluded_at=concluded)
+                sa.update(Experiment)
+                .where(col(Experiment.id) == made.id)
+                .values(concluded_at=concluded)
             )
         return made
 

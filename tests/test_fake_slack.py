@@ -115,4 +115,6 @@ async def test_users_list_pages_like_slack(fake: FakeSlack, client: AsyncWebClie
     loaded = await directory.prefetch(page_size=2)
 
     assert loaded == 5 and len(fake.calls_to("users.list")) == 3
-    assert directory.cached("U4").is_bot and not directory.cached("U0").is_bot
+    bot, person = directory.cached("U4"), directory.cached("U0")
+    assert bot is not None and bot.is_bot
+    assert person is not None and not person.is_bot

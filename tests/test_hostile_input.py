@@ -25,11 +25,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
 
 from bot import awards, experiment_digest
 from bot.http_server import MAX_BODY_BYTES
-from bot.serve import finish_pending_tasks
 from bot.slack import experiment_blocks
 from storage import migrate
 from storage.database import Database
@@ -43,6 +42,8 @@ from tests.harness import (
     TEAM_ID,
     Harness,
     Reply,
+    eventually,
+    settled,
     start_harness,
 )
 
@@ -79,11 +80,6 @@ def assert_no_failure_logged(caplog: pytest.LogCaptureFixture) -> None:
     """A bad request is the sender's problem: it must not show up as the bot failing."""
     failures = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert not failures, f"the bot logged a failure: {failures[0][:300]}"
-
-
-async def settle(before: set[asyncio.Task]) -> None:
-    """Let the work a request started finish, so that what it stored can be compared."""
-    await finish_pending_tasks(exclude=before)
 
 
 # -- transport --------------------------------------------------------------------------
@@ -146,7 +142,7 @@ async def test_malformed_bodies_get_a_clean_4xx_and_change_nothing(
     tasks = asyncio.all_tasks()
 
     status, text = await raw_post(bot, body, signed_headers(body, content_type))
-    await settle(tasks)
+    await settled(tasks)
 
     assert_clean(status, text)
     assert_no_failure_logged(caplog)
@@ -324,7 +320,7 @@ class LiveBot:
         calls, responses = len(fake.calls), len(fake.responses)
         tasks = asyncio.all_tasks()
         status, text = await raw_post(self.bot, body, signed_headers(body, content_type))
-        await settle(tasks)
+        await settled(tasks)
         return Exchange(status, text, fake.calls[calls:], fake.responses[responses:])
 
     def rows(self) -> dict[str, list[str]]:
@@ -339,6 +335,8 @@ class LiveBot:
 
 async def seed(bot: Harness) -> tuple[Idea, Experiment]:
     """An idea by AUTHOR, and an experiment on it owned by OWNER: things to aim at."""
+    bot.add_people(AUTHOR)
+    before = asyncio.all_tasks()
     idea = await bot.share_idea("Quiet hours on Thursdays", author=AUTHOR)
     await bot.submit_view(
         experiment_blocks.EXPERIMENT_FORM,
@@ -351,7 +349,9 @@ async def seed(bot: Harness) -> tuple[Idea, Experiment]:
         },
         user=OWNER,
     )
-    return idea, await bot.experiment_posted()
+    experiment = await bot.experiment_posted()
+    await settled(before)  # nothing the seeding set off may land in the first example
+    return idea, experiment
 
 
 @pytest.fixture
@@ -630,14 +630,6 @@ def test_clicks_and_forms_the_bot_never_showed_change_nothing(
 # -- mention injection through every free-text field -------------------------------------
 
 
-async def quiet(bot: Harness, seconds: float = 0.3) -> None:
-    """Wait until the bot has asked nothing more of Slack for a while."""
-    seen = -1
-    while seen != len(bot.fake.calls):
-        seen = len(bot.fake.calls)
-        await asyncio.sleep(seconds)
-
-
 def plain(text: str) -> dict:
     return {"type": "plain_text_input", "value": text}
 
@@ -650,9 +642,12 @@ def everything_shown(bot: Harness, acks: list[Reply]) -> Exchange:
 
 async def test_no_free_text_field_lets_a_person_ping_link_or_impersonate(lab: Harness) -> None:
     lab.add_people(AUTHOR, OWNER, STRANGER, "U0VOTER01")
+    before = asyncio.all_tasks()
     acks: list[Reply] = []
     typed = f"Lunch rota {INJECTION}"
     acks.append(await lab.command(typed, user=AUTHOR))
+    # Stored after the ack: wait, so that it is the first idea whatever the next one does.
+    await eventually(lambda: idea_texts(lab), failure="the quick idea was never stored")
     idea = await lab.share_idea(f"Second {INJECTION}", author=AUTHOR)
     acks.append(
         await lab.submit_form(
@@ -731,12 +726,11 @@ async def test_no_free_text_field_lets_a_person_ping_link_or_impersonate(lab: Ha
     await awards.run(
         lab.runtime, now=datetime(next_month.year, next_month.month, 1, 12, tzinfo=UTC)
     )
-    await quiet(lab)
+    await settled(before)
 
     shown = everything_shown(lab, acks)
     assert_nothing_pings(shown)
-    async with lab.db.session() as session:
-        texts = [i.text for i in (await session.execute(select(Idea))).scalars()]
+    texts = await idea_texts(lab)
     assert texts[0] == typed
     assert all(INJECTION in text for text in texts)
     for method in ("chat.postMessage", "views.publish", "chat.update"):
@@ -750,10 +744,11 @@ async def test_text_no_database_can_hold_is_dropped_and_the_rest_kept(
     bot: Harness, unstorable: str
 ) -> None:
     typed = f"Nap pods{unstorable} for the night shift"
+    before = asyncio.all_tasks()
     # A lone surrogate cannot be form-encoded as UTF-8, so it arrives JSON-escaped in a form.
     reply = await bot.submit_form({"summary": typed, "problem": "Tired people", "details": None})
     await bot.fake.wait_for("chat.postMessage", count=2)
-    await quiet(bot)
+    await settled(before)
 
     assert reply.status == 200
     async with bot.db.session() as session:
@@ -805,7 +800,8 @@ def test_whatever_is_typed_gets_an_answer_and_pings_nobody(
 
 async def idea_texts(bot: Harness) -> list[str]:
     async with bot.db.session() as session:
-        return list((await session.execute(select(Idea.text).order_by(Idea.id))).scalars())
+        result = await session.execute(select(col(Idea.text)).order_by(col(Idea.id)))
+        return list(result.scalars())
 
 
 async def test_bolts_own_headers_from_outside_are_ignored(bot: Harness) -> None:

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from bot import capture
 from storage.models import Idea
-from tests.harness import IDEAS_CHANNEL, Harness
+from tests.harness import IDEAS_CHANNEL, Harness, eventually
 
 
 async def stored_ideas(bot: Harness) -> list[Idea]:
@@ -66,14 +66,21 @@ async def test_mentions_in_an_idea_ping_nobody(bot: Harness) -> None:
 
 
 async def test_ack_comes_before_a_slow_slack_answers(bot: Harness) -> None:
-    bot.fake.set_delay("chat.postMessage", 1.5)
+    bot.fake.hold("chat.postMessage")
 
     reply = await bot.command("Quiet hours on Wednesdays")
 
     assert reply.status == 200
+    # The idea is stored after the ack, so it may take a moment to appear.
+    [idea] = await eventually(lambda: stored_ideas(bot), failure="the idea was never stored")
+    await bot.fake.wait_for("chat.postMessage")
     [idea] = await stored_ideas(bot)
     assert idea.message_ts is None, "the ack waited for Slack instead of coming first"
-    await bot.fake.wait_for_responses(timeout=10)
+    # Nor has the client given up on Slack, as it would have if the ack had waited for it.
+    assert idea.post_error is None and bot.fake.responses == []
+    bot.fake.release("chat.postMessage")
+    [confirmation] = await bot.fake.wait_for_responses()
+    assert "is posted in" in confirmation["text"]
     [idea] = await stored_ideas(bot)
     assert idea.message_ts is not None
 
@@ -173,7 +180,7 @@ async def test_idea_too_long_even_for_the_form_is_handed_back_whole(bot: Harness
     handed_back = "".join(b["text"]["text"] for b in body["blocks"] if b["type"] == "section")
     assert handed_back.count("x") == 3500 and "&lt;!channel&gt; end" in handed_back
     assert all(len(b["text"]["text"]) <= 3000 for b in body["blocks"] if b["type"] == "section")
-    await asyncio.sleep(0.2)
+    await asyncio.sleep(0.2)  # showing that no form opens: there is nothing to wait for
     assert bot.fake.calls_to("views.open") == []
 
 
@@ -182,7 +189,7 @@ async def test_slack_outage_keeps_the_idea_and_retry_posts_it_once(bot: Harness)
 
     await bot.command("Lunch and learn on Thursdays", user="U0CAROL01")
 
-    [failure] = await bot.fake.wait_for_responses(timeout=15)
+    [failure] = await bot.fake.wait_for_responses()
     assert "saved as #1" in failure["text"] and "`/idea retry`" in failure["text"]
     assert len(bot.fake.calls_to("chat.postMessage")) == 3  # the first try and two retries
     [idea] = await stored_ideas(bot)
@@ -190,14 +197,14 @@ async def test_slack_outage_keeps_the_idea_and_retry_posts_it_once(bot: Harness)
 
     bot.fake.clear_faults()
     await bot.command("retry", user="U0CAROL01")
-    responses = await bot.fake.wait_for_responses(count=2, timeout=10)
+    responses = await bot.fake.wait_for_responses(count=2)
     assert "is posted in" in responses[-1]["text"]
     [idea] = await stored_ideas(bot)
     assert idea.message_ts is not None and idea.post_error is None
     assert len(bot.fake.messages(IDEAS_CHANNEL)) == 1
 
     await bot.command("retry", user="U0CAROL01")
-    responses = await bot.fake.wait_for_responses(count=3, timeout=10)
+    responses = await bot.fake.wait_for_responses(count=3)
     assert "nothing to retry" in responses[-1]["text"]
     assert len(bot.fake.messages(IDEAS_CHANNEL)) == 1
 
@@ -207,7 +214,7 @@ async def test_a_post_slack_took_but_never_answered_is_found_not_repeated(bot: H
 
     await bot.command("Bike racks by the side door", user="U0CAROL01")
 
-    [confirmation] = await bot.fake.wait_for_responses(timeout=10)
+    [confirmation] = await bot.fake.wait_for_responses()
     assert "is posted in" in confirmation["text"]
     [post] = bot.fake.messages(IDEAS_CHANNEL)
     [idea] = await stored_ideas(bot)
@@ -220,12 +227,12 @@ async def test_retry_records_a_post_that_slack_took_while_unanswered(bot: Harnes
     bot.fake.outage("conversations.history")
 
     await bot.command("Quiet carriage on the shuttle bus", user="U0CAROL01")
-    [failure] = await bot.fake.wait_for_responses(timeout=10)
+    [failure] = await bot.fake.wait_for_responses()
     assert "`/idea retry`" in failure["text"]
     bot.fake.clear_faults()
     await bot.command("retry", user="U0CAROL01")
 
-    responses = await bot.fake.wait_for_responses(count=2, timeout=10)
+    responses = await bot.fake.wait_for_responses(count=2)
     assert "is posted in" in responses[-1]["text"]
     [post] = bot.fake.messages(IDEAS_CHANNEL)
     [idea] = await stored_ideas(bot)
@@ -237,7 +244,7 @@ async def test_rate_limited_post_waits_for_retry_after_then_succeeds(bot: Harnes
 
     await bot.command("Rotate the standup facilitator")
 
-    [confirmation] = await bot.fake.wait_for_responses(timeout=10)
+    [confirmation] = await bot.fake.wait_for_responses()
     assert "is posted in" in confirmation["text"]
     assert len(bot.fake.calls_to("chat.postMessage")) == 2
     assert len(bot.fake.messages(IDEAS_CHANNEL)) == 1
@@ -256,12 +263,12 @@ async def test_retry_only_posts_the_authors_own_ideas(bot: Harness) -> None:
     bot.fake.outage("chat.postMessage")
     await bot.command("Alice's idea here", user="U0ALICE01")
     await bot.command("Bob's idea here", user="U0BOB0001")
-    await bot.fake.wait_for_responses(count=2, timeout=15)
+    await bot.fake.wait_for_responses(count=2)
     bot.fake.clear_faults()
 
     await bot.command("retry", user="U0BOB0001")
 
-    responses = await bot.fake.wait_for_responses(count=3, timeout=10)
+    responses = await bot.fake.wait_for_responses(count=3)
     assert "#2 is posted" in responses[-1]["text"]
     alice, bob = await stored_ideas(bot)
     assert alice.message_ts is None and bob.message_ts is not None

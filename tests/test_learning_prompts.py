@@ -110,6 +110,7 @@ async def test_a_gentle_reminder_after_a_week_then_silence(lab: Harness) -> None
 
 async def test_sharing_the_learning_stops_the_prompts(lab: Harness) -> None:
     experiment = await ended_experiment(lab)
+    assert experiment.id is not None
     async with lab.db.session() as session:
         await store.conclude(
             session=session,
@@ -166,7 +167,8 @@ async def test_only_the_owner_or_an_admin_can_snooze(lab: Harness) -> None:
     [answer] = await lab.fake.wait_for_responses()
     assert f"<@{OWNER}>" in answer["text"]
     async with lab.db.session() as session:
-        assert (await store.get_experiment(session=session, experiment_id=1)).snoozed_until is None
+        unsnoozed = await store.get_experiment(session=session, experiment_id=1)
+    assert unsnoozed is not None and unsnoozed.snoozed_until is None
 
 
 async def test_a_refused_dm_is_tried_again_on_the_next_run(lab: Harness) -> None:

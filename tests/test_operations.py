@@ -3,7 +3,6 @@ request IDs, and never show a token or the signing secret."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
@@ -13,7 +12,7 @@ from pathlib import Path
 
 from bot import awards, logs
 from tests.harness import BOT_TOKEN, IDEAS_CHANNEL, SIGNING_SECRET, Harness
-from tests.processes import free_port, start_bot, stop_bot
+from tests.processes import free_port, start_bot, stop_bot, wait_until_healthy
 
 
 async def scrape(bot: Harness) -> str:
@@ -70,14 +69,7 @@ async def test_json_logs_carry_request_ids_and_no_secrets(bot: Harness, tmp_path
     process = await start_bot(tmp_path, "serve", "--mode", "http", "--port", str(port), **env)
     replica = Harness(bot.fake, bot.runtime, f"http://127.0.0.1:{port}", bot.http)
     try:
-        for _ in range(200):
-            try:
-                async with bot.http.get(replica.base_url + "/healthz") as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            await asyncio.sleep(0.05)
+        await wait_until_healthy(bot.http, replica.base_url, process)
         bot.fake.fail_next("chat.postMessage", error="not_in_channel")
         reply = await replica.command("An idea whose post Slack refuses", user="U0AUTHOR1")
         assert reply.status == 200

@@ -15,6 +15,7 @@ async def test_reconcile_adds_missed_votes_and_removes_stale_ones(bot: Harness) 
     bot.add_people("U0ROBOT01", is_bot=True)
     await bot.react(idea, "U0ANA0001", "+1")  # seen live; the reaction has since gone
     await bot.wait_judged(1)
+    assert idea.message_ts is not None
     bot.fake.set_reactions(
         IDEAS_CHANNEL,
         idea.message_ts,
@@ -50,6 +51,7 @@ async def test_reconcile_reports_posts_it_cannot_read(bot: Harness) -> None:
 async def test_reconcile_from_the_command_line(bot: Harness, tmp_path: Path) -> None:
     idea = await bot.share_idea("Cycle to work scheme")
     bot.add_people("U0ANA0001")
+    assert idea.message_ts is not None
     bot.fake.set_reactions(
         IDEAS_CHANNEL, idea.message_ts, [{"name": "+1", "users": ["U0ANA0001"], "count": 1}]
     )
@@ -79,6 +81,7 @@ async def test_a_restart_repairs_votes_acked_but_never_committed(bot: Harness) -
     await bot.react(busy, "U0ANA0001")
     await bot.wait_judged(1)
     await bot.runtime.votes.drain()
+    assert busy.message_ts is not None
     # Slack shows three votes; the process that acked two of them died before committing.
     bot.fake.set_reactions(
         IDEAS_CHANNEL,

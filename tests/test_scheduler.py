@@ -10,14 +10,23 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlmodel import col
 
+from bot.awards import AwardsReport
 from bot.settings import SettingsError, load_settings
 from scheduler.jobs import JOBS, catch_up, run_due
 from scheduler.timetable import build_scheduler
 from storage import job_runs
 from storage.models import Idea, JobRun
-from tests.harness import BOT_TOKEN, IDEAS_CHANNEL, Harness, start_harness
-from tests.processes import free_port, run_cli, start_bot, stop_bot
+from tests.harness import BOT_TOKEN, IDEAS_CHANNEL, Harness, eventually, start_harness
+from tests.processes import (
+    START_PATIENCE,
+    free_port,
+    run_cli,
+    start_bot,
+    stop_bot,
+    wait_until_healthy,
+)
 
 AWARDS = "C0AWARDS01"
 AWARDS_JOB = JOBS["monthly-awards"]
@@ -38,7 +47,7 @@ def announcements(hall: Harness) -> list[dict]:
 
 async def runs(hall: Harness) -> list[tuple[str, str, str]]:
     async with hall.db.session() as session:
-        rows = (await session.execute(sa.select(JobRun).order_by(JobRun.id))).scalars()
+        rows = (await session.execute(sa.select(JobRun).order_by(col(JobRun.id)))).scalars()
         return [(r.job, r.period, r.status) for r in rows]
 
 
@@ -62,7 +71,7 @@ async def test_the_first_run_skips_what_was_due_before_it_then_posts_each_period
         AWARDS_JOB, hall.runtime, now=datetime(2026, 12, 1, 10, 0, 1, tzinfo=UTC)
     )
 
-    assert report is not None and report.delivery.outcome == "posted"
+    assert isinstance(report, AwardsReport) and report.delivery.outcome == "posted"
     assert "November 2026" in announcements(hall)[0]["text"]
 
 
@@ -73,7 +82,7 @@ async def test_a_period_missed_while_down_is_caught_up_once(hall: Harness) -> No
     first = await catch_up(hall.runtime, now=back_up)
     second = await catch_up(hall.runtime, now=back_up + timedelta(minutes=10))
 
-    awards_reports = [r for r in first if "monthly-awards" in r.summary()]
+    awards_reports = [r for r in first if isinstance(r, AwardsReport)]
     assert [r.delivery.outcome for r in awards_reports] == ["posted"]
     assert all("posted" not in r.summary() or "already" in r.summary() for r in second)
     assert len(announcements(hall)) == 1
@@ -103,7 +112,7 @@ async def test_ideas_belong_to_the_month_of_the_programmes_timezone(migrated_url
             # 00:30 on 1 November in Berlin, still 31 October in UTC: a November idea.
             await session.execute(
                 sa.update(Idea)
-                .where(Idea.id == idea.id)
+                .where(col(Idea.id) == idea.id)
                 .values(created_at=datetime(2026, 10, 31, 23, 30, tzinfo=UTC))
             )
         await posted_before(hall, "2026-09")
@@ -176,17 +185,21 @@ async def test_three_replicas_starting_together_post_one_catch_up(
         "AWARDS_CHANNEL": AWARDS,
         "DATABASE_URL": hall.runtime.settings.database_url,
     }
+    ports = [free_port() for _ in range(3)]
     replicas = [
-        await start_bot(tmp_path, "serve", "--mode", "http", "--port", str(free_port()), **env)
-        for _ in range(3)
+        await start_bot(tmp_path, "serve", "--mode", "http", "--port", str(port), **env)
+        for port in ports
     ]
+
+    async def caught_up() -> bool:
+        statuses = [status for job, _, status in await runs(hall) if job == "monthly-awards"]
+        return statuses.count("posted") == 2
+
     try:
-        for _ in range(300):
-            statuses = [status for job, _, status in await runs(hall) if job == "monthly-awards"]
-            if statuses.count("posted") == 2:
-                break
-            await asyncio.sleep(0.05)
-        await asyncio.sleep(1.0)  # time for any duplicate to show itself
+        await eventually(caught_up, timeout=START_PATIENCE, failure="no replica caught up")
+        for port, replica in zip(ports, replicas, strict=True):
+            await wait_until_healthy(hall.http, f"http://127.0.0.1:{port}", replica)
+        await asyncio.sleep(1.0)  # showing that no duplicate comes: time for one to show itself
     finally:
         logs = [await stop_bot(replica) for replica in replicas]
     assert len(announcements(hall)) == 1, logs

@@ -54,5 +54,6 @@ def test_longest_ideas_still_make_valid_posts() -> None:
     for block in post:
         block.validate_json()
         if isinstance(block, SectionBlock):
+            assert block.text is not None
             assert slack_length(block.text.text) <= SECTION_TEXT_LIMIT
     assert len(post) <= 50

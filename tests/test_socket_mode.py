@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.fake_slack import FakeSlack
-from tests.harness import BOT_TOKEN, IDEAS_CHANNEL
-from tests.processes import start_bot, stop_bot
+from tests.harness import BOT_TOKEN, IDEAS_CHANNEL, PATIENCE, PatientFakeSlack
+from tests.processes import START_PATIENCE, start_bot, stop_bot
 
 APP_TOKEN = "xapp-1-test-app-token"
 
@@ -14,7 +13,7 @@ APP_TOKEN = "xapp-1-test-app-token"
 async def test_socket_mode_acks_a_command_and_posts_the_idea(
     tmp_path: Path, migrated_url: str
 ) -> None:
-    fake = FakeSlack(bot_token=BOT_TOKEN, app_token=APP_TOKEN)
+    fake = PatientFakeSlack(bot_token=BOT_TOKEN, app_token=APP_TOKEN)
     await fake.start()
     process = await start_bot(
         tmp_path,
@@ -25,17 +24,21 @@ async def test_socket_mode_acks_a_command_and_posts_the_idea(
         DATABASE_URL=migrated_url,
     )
     try:
-        await fake.wait_for_socket(timeout=30)
+        await fake.wait_for_socket(timeout=START_PATIENCE)
         [opened] = fake.calls_to("apps.connections.open")
         assert opened.headers["Authorization"] == f"Bearer {APP_TOKEN}"
 
-        help_ack = await fake.socket_send("slash_commands", command_payload(fake, "help"))
+        help_ack = await fake.socket_send(
+            "slash_commands", command_payload(fake, "help"), timeout=PATIENCE
+        )
         assert "`/idea retry`" in help_ack["payload"]["text"]
 
-        await fake.socket_send("slash_commands", command_payload(fake, "Hack week in spring"))
-        [post] = await fake.wait_for("chat.postMessage", timeout=10)
+        await fake.socket_send(
+            "slash_commands", command_payload(fake, "Hack week in spring"), timeout=PATIENCE
+        )
+        [post] = await fake.wait_for("chat.postMessage")
         assert post.args["channel"] == IDEAS_CHANNEL
-        [confirmation] = await fake.wait_for_responses(timeout=10)
+        [confirmation] = await fake.wait_for_responses()
         assert "is posted in" in confirmation["text"]
     finally:
         log = await stop_bot(process)
@@ -45,7 +48,7 @@ async def test_socket_mode_acks_a_command_and_posts_the_idea(
     assert "Socket Mode" in log and "Lightbulb stopped" in log
 
 
-def command_payload(fake: FakeSlack, text: str) -> dict:
+def command_payload(fake: PatientFakeSlack, text: str) -> dict:
     return {
         "token": "legacy",
         "team_id": "T0001",

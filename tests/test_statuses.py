@@ -3,26 +3,16 @@ thread, the DMs (once, batched, never to the muted or departed) and the history.
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Callable
 
 from bot.slack import status_blocks
 from bot.slack.blocks import CHANGE_STATUS_ACTION, START_EXPERIMENT_ACTION
 from storage import votes
 from storage.models import Idea
 from storage.votes import ReactionChange
-from tests.harness import ADMIN, IDEAS_CHANNEL, Harness
+from tests.harness import ADMIN, IDEAS_CHANNEL, Harness, eventually
 
 AUTHOR, VOTER, GONE = "U0AUTHOR1", "U0VOTER01", "U0GONE001"
-
-
-async def eventually(condition: Callable[[], bool], timeout: float = 6.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"{condition.__name__} never became true")
 
 
 async def voted_idea(lab: Harness, text: str = "Free fruit on Fridays") -> Idea:
@@ -56,8 +46,18 @@ def dms_to(lab: Harness, person: str) -> list[dict]:
 
 
 def post_text(lab: Harness, idea: Idea) -> str:
+    assert idea.message_ts is not None
     message = lab.fake.message(IDEAS_CHANNEL, idea.message_ts)
     return json.dumps(message["blocks"], ensure_ascii=False)
+
+
+def thread_of(lab: Harness, idea: Idea) -> list[dict]:
+    return [m for m in lab.fake.messages(IDEAS_CHANNEL) if m.get("thread_ts") == idea.message_ts]
+
+
+def thread_replies_asked(lab: Harness) -> int:
+    """How many replies in threads the bot has sent, answered or not."""
+    return sum("thread_ts" in c.args for c in lab.fake.calls_to("chat.postMessage"))
 
 
 async def test_only_admins_may_change_a_status(lab: Harness) -> None:
@@ -74,7 +74,8 @@ async def test_only_admins_may_change_a_status(lab: Harness) -> None:
     answer = (await lab.fake.wait_for_responses(count=3))[-1]
     assert "Only Lightbulb admins" in answer["text"]
     async with lab.db.session() as session:
-        assert (await session.get(Idea, idea.id, populate_existing=True)).status == "new"
+        unchanged = await session.get(Idea, idea.id, populate_existing=True)
+    assert unchanged is not None and unchanged.status == "new"
 
 
 async def test_the_admin_gets_the_form_and_reasons_are_required(lab: Harness) -> None:
@@ -119,14 +120,15 @@ async def test_a_change_updates_the_post_the_thread_and_tells_people_once(lab: H
     body = post_text(lab, idea)
     assert "🚀 Shipped" in body and f"owner <@{VOTER}>" in body
     assert START_EXPERIMENT_ACTION not in body and "*3 votes*" in body
-    thread = [m for m in lab.fake.messages(IDEAS_CHANNEL) if m.get("thread_ts") == idea.message_ts]
+    # The reply and the refreshed post are sent independently: either can land first.
+    thread = await eventually(lambda: thread_of(lab, idea), failure="no reply in the thread")
     assert len(thread) == 1 and "Live in every office &lt;!here&gt;" in thread[0]["text"]
 
     def told() -> bool:
         return len(dms_to(lab, AUTHOR)) == 1 and len(dms_to(lab, VOTER)) == 1
 
     await eventually(told)
-    await asyncio.sleep(2)  # a second batch would have gone out by now
+    await lab.runtime.notices.drain()  # every notice due is sent: a second one would show now
     assert len(dms_to(lab, AUTHOR)) == 1 and len(dms_to(lab, VOTER)) == 1
     assert dms_to(lab, ADMIN) == [] and dms_to(lab, GONE) == []
     assert "(you shared)" in json.dumps(dms_to(lab, AUTHOR)[0]["blocks"])
@@ -160,11 +162,20 @@ async def test_changes_at_once_reach_each_person_in_one_dm(lab: Harness) -> None
     await lab.wait_judged(judged + 1)
     await lab.runtime.votes.drain()
 
+    replies = thread_replies_asked(lab)
+    # Held replies make both changes finish at once, however long each command takes.
+    lab.fake.hold("chat.postMessage")
+
     await lab.command(f"status {first.id} under-review", user=ADMIN)
     await lab.command(f"status {second.id} declined Overlaps with idea {first.id}", user=ADMIN)
+    await eventually(
+        lambda: thread_replies_asked(lab) == replies + 2,
+        failure="the two changes were not both replied to in their threads",
+    )
+    lab.fake.release("chat.postMessage")
 
     await eventually(lambda: len(dms_to(lab, VOTER)) >= 1)
-    await asyncio.sleep(2)
+    await lab.runtime.notices.drain()  # every notice due is sent: a second one would show now
     [dm] = dms_to(lab, VOTER)
     assert "2 ideas you care about" in json.dumps(dm["blocks"], ensure_ascii=False)
 
@@ -177,7 +188,7 @@ async def test_muted_people_are_not_told(lab: Harness) -> None:
 
     await lab.command(f"status {idea.id} under-review", user=ADMIN)
     await eventually(lambda: len(dms_to(lab, AUTHOR)) == 1)
-    await asyncio.sleep(2)
+    await lab.runtime.notices.drain()  # every notice due is sent, the voter's too if it were
 
     assert dms_to(lab, VOTER) == []
 

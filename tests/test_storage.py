@@ -67,21 +67,23 @@ async def test_only_one_of_many_concurrent_claims_wins(migrated_url: str) -> Non
     try:
         async with db.session() as session:
             idea = await ideas.create_idea(session=session, author_id="U0ALICE01", text="x y")
+        idea_id = idea.id
+        assert idea_id is not None
 
         async def claim() -> bool:
             async with db.session() as session:
-                return await ideas.claim_post(session=session, idea_id=idea.id)
+                return await ideas.claim_post(session=session, idea_id=idea_id)
 
         results = await asyncio.gather(*(claim() for _ in range(8)))
         assert sorted(results) == [False] * 7 + [True]
 
         async with db.session() as session:
-            await ideas.record_post_failure(session=session, idea_id=idea.id, error="http_503")
-            assert await ideas.claim_post(session=session, idea_id=idea.id)
+            await ideas.record_post_failure(session=session, idea_id=idea_id, error="http_503")
+            assert await ideas.claim_post(session=session, idea_id=idea_id)
             await ideas.record_post(
-                session=session, idea_id=idea.id, channel_id="C1", message_ts="1.2"
+                session=session, idea_id=idea_id, channel_id="C1", message_ts="1.2"
             )
-            assert not await ideas.claim_post(session=session, idea_id=idea.id)
+            assert not await ideas.claim_post(session=session, idea_id=idea_id)
             assert await ideas.unposted_ideas(session=session) == []
     finally:
         await db.dispose()
@@ -92,6 +94,7 @@ async def test_a_claim_left_by_a_dead_worker_can_be_taken_over(migrated_url: str
     try:
         async with db.session() as session:
             idea = await ideas.create_idea(session=session, author_id="U0ALICE01", text="x y")
+            assert idea.id is not None
             assert await ideas.claim_post(session=session, idea_id=idea.id)
         later = ideas.utcnow() + ideas.STALE_POST_CLAIM * 2
         async with db.session() as session:
