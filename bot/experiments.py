@@ -11,6 +11,7 @@ Slack refuses is posted by the five-minute sweep (`post_missing`) once Slack tak
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -19,7 +20,7 @@ from bot.experiment_rules import ExperimentDraft, can_manage, refusal
 from bot.runtime import Runtime
 from bot.slack import experiment_blocks
 from bot.slack.posting import SLACK_FAILURES, permalink
-from scheduler.delivery import Delivery, deliver
+from scheduler.delivery import deliver
 from storage import experiments, ideas
 from storage.models import Experiment, ExperimentUpdate, Idea, Learning
 
@@ -56,8 +57,29 @@ class Posted:
     error: str | None = None
 
 
-def _posted(delivery: Delivery) -> bool:
-    return delivery.delivered and bool(delivery.channel_id) and bool(delivery.message_ts)
+async def _post_in_lab(
+    runtime: Runtime,
+    *,
+    job: str,
+    key: int | None,
+    compose: Callable[[], Awaitable[dict]],
+    what: str,
+) -> tuple[str, str, str | None] | Posted:
+    """Post a card to the experiments channel once, claimed as (`job`, `key`): where it is
+    and its permalink, or the failed `Posted` when Slack has not taken it yet."""
+    delivery = await deliver(
+        runtime,
+        job=job,
+        period=str(key),
+        channel=runtime.settings.experiments_channel,
+        compose=compose,
+        now=datetime.now(UTC),
+    )
+    if not delivery.delivered or not delivery.channel_id or not delivery.message_ts:
+        log.warning("the card of %s is not posted yet: %s", what, delivery.summary())
+        return Posted(False, error=delivery.error or delivery.outcome)
+    link = await permalink(runtime.client, delivery.channel_id, delivery.message_ts)
+    return delivery.channel_id, delivery.message_ts, link
 
 
 async def start(
@@ -90,30 +112,21 @@ async def post_card(runtime: Runtime, experiment: Experiment, idea: Idea | None)
     async def card() -> dict:
         return experiment_blocks.experiment_card(experiment, idea)
 
-    delivery = await deliver(
-        runtime,
-        job=CARD_JOB,
-        period=str(experiment.id),
-        channel=runtime.settings.experiments_channel,
-        compose=card,
-        now=datetime.now(UTC),
+    posted = await _post_in_lab(
+        runtime, job=CARD_JOB, key=experiment.id, compose=card, what=f"experiment {experiment.id}"
     )
-    if not _posted(delivery):
-        log.warning(
-            "the card of experiment %s is not posted yet: %s", experiment.id, delivery.summary()
-        )
-        return Posted(False, error=delivery.error or delivery.outcome)
-    assert delivery.channel_id is not None and delivery.message_ts is not None
-    link = await permalink(runtime.client, delivery.channel_id, delivery.message_ts)
+    if isinstance(posted, Posted):
+        return posted
+    channel_id, message_ts, link = posted
     async with runtime.db.session() as session:
         await experiments.record_card(
             session=session,
             experiment_id=experiment.id or 0,
-            channel_id=delivery.channel_id,
-            message_ts=delivery.message_ts,
+            channel_id=channel_id,
+            message_ts=message_ts,
             permalink=link,
         )
-    experiment.channel_id, experiment.message_ts = delivery.channel_id, delivery.message_ts
+    experiment.channel_id, experiment.message_ts = channel_id, message_ts
     experiment.permalink = link
     await _tell_idea_thread(
         runtime,
@@ -154,11 +167,11 @@ async def _deliver_update(
         compose=reply,
         now=datetime.now(UTC),
     )
-    if not _posted(delivery):
+    if not delivery.delivered or not delivery.message_ts:
         return Posted(False, error=delivery.error or delivery.outcome)
     async with runtime.db.session() as session:
         await experiments.record_update_post(
-            session=session, update_id=update.id or 0, message_ts=delivery.message_ts or ""
+            session=session, update_id=update.id or 0, message_ts=delivery.message_ts
         )
     return Posted(True)
 
@@ -201,32 +214,25 @@ async def post_learning(runtime: Runtime, experiment: Experiment, learning: Lear
     async def card() -> dict:
         return experiment_blocks.learning_card(experiment, learning, idea)
 
-    delivery = await deliver(
+    posted = await _post_in_lab(
         runtime,
         job=LEARNING_JOB,
-        period=str(learning.id),
-        channel=runtime.settings.experiments_channel,
+        key=learning.id,
         compose=card,
-        now=datetime.now(UTC),
+        what=f"the learning of experiment {experiment.id}",
     )
-    if not _posted(delivery):
-        log.warning(
-            "the learning card of experiment %s is not posted yet: %s",
-            experiment.id,
-            delivery.summary(),
-        )
-        return Posted(False, error=delivery.error or delivery.outcome)
-    assert delivery.channel_id is not None and delivery.message_ts is not None
-    link = await permalink(runtime.client, delivery.channel_id, delivery.message_ts)
+    if isinstance(posted, Posted):
+        return posted
+    channel_id, message_ts, link = posted
     async with runtime.db.session() as session:
         await experiments.record_learning_post(
             session=session,
             learning_id=learning.id or 0,
-            channel_id=delivery.channel_id,
-            message_ts=delivery.message_ts,
+            channel_id=channel_id,
+            message_ts=message_ts,
             permalink=link,
         )
-    learning.channel_id, learning.message_ts = delivery.channel_id, delivery.message_ts
+    learning.channel_id, learning.message_ts = channel_id, message_ts
     learning.permalink = link
     await _redraw_card(
         runtime, experiment, experiment_blocks.experiment_card(experiment, idea, learning=learning)

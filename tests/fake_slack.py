@@ -31,6 +31,9 @@ SECTION_TEXT_LIMIT = 3000
 HEADER_TEXT_LIMIT = 150
 MESSAGE_TEXT_LIMIT = 40000
 VIEW_TITLE_LIMIT = 24
+# How long a test waits for something before it fails: long, as it matters only then, and a
+# loaded machine must never fail a test that waits for the right thing.
+PATIENCE = 30.0
 
 
 @dataclass
@@ -135,7 +138,7 @@ class FakeSlack:
     def calls_to(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
 
-    async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+    async def wait_for(self, method: str, count: int = 1, timeout: float = PATIENCE) -> list[Call]:
         """Wait until at least `count` calls to `method` have arrived; return them."""
         try:
             await self._wait(lambda: len(self.calls_to(method)) >= count, timeout)
@@ -148,7 +151,7 @@ class FakeSlack:
         return self.calls_to(method)
 
     async def wait_until(
-        self, condition: Callable[[], bool], *, timeout: float = 20.0, what: str = ""
+        self, condition: Callable[[], bool], *, timeout: float = PATIENCE, what: str = ""
     ) -> None:
         """Wait until `condition` holds; it is checked after every call the fake answers."""
         try:
@@ -159,7 +162,7 @@ class FakeSlack:
                 f"within {timeout}s"
             ) from None
 
-    async def wait_for_responses(self, count: int = 1, timeout: float = 5.0) -> list[dict]:
+    async def wait_for_responses(self, count: int = 1, timeout: float = PATIENCE) -> list[dict]:
         """Wait until at least `count` bodies were POSTed to response URLs; return them."""
         try:
             await self._wait(lambda: len(self.responses) >= count, timeout)
@@ -177,6 +180,11 @@ class FakeSlack:
     async def _notify(self) -> None:
         async with self._changed:
             self._changed.notify_all()
+
+    def responses_to(self, url: str) -> list[dict]:
+        """What was POSTed to one response URL (`response_url()` hands out a new one each
+        time)."""
+        return [body for body in self.responses if body.get("_url") == url]
 
     def messages(self, channel: str) -> list[dict]:
         """Messages now in `channel` (edits applied), oldest first, threads included."""
@@ -250,7 +258,7 @@ class FakeSlack:
 
     # -- Socket Mode -------------------------------------------------------------------
 
-    async def wait_for_socket(self, timeout: float = 10.0) -> None:
+    async def wait_for_socket(self, timeout: float = PATIENCE) -> None:
         """Wait until an app has opened a Socket Mode connection."""
         try:
             await self._wait(lambda: bool(self._sockets), timeout)
@@ -522,9 +530,6 @@ class FakeSlack:
         """Top-level messages, newest first; metadata only when asked for, as Slack does."""
         channel = self._conversation(str(args.get("channel") or ""))
         oldest = float(args.get("oldest") or 0)
-        with_metadata = str(args.get("include_all_metadata") or "").lower() in ("1", "true")
-        limit = int(args.get("limit") or 100)
-        start = int(args.get("cursor") or 0)
         found = sorted(
             (
                 m
@@ -534,16 +539,7 @@ class FakeSlack:
             key=lambda m: float(m["ts"]),
             reverse=True,
         )
-        page = [
-            m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
-            for m in found[start : start + limit]
-        ]
-        more = start + limit < len(found)
-        return {
-            "messages": page,
-            "has_more": more,
-            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
-        }
+        return _messages_page(found, args)
 
     def _m_conversations_replies(self, args: dict) -> dict:
         """A thread: its parent, then its replies, oldest first; metadata only when asked."""
@@ -551,9 +547,6 @@ class FakeSlack:
         ts = str(args.get("ts") or "")
         parent = self._existing(channel, ts)
         oldest = float(args.get("oldest") or 0)
-        with_metadata = str(args.get("include_all_metadata") or "").lower() in ("1", "true")
-        limit = int(args.get("limit") or 100)
-        start = int(args.get("cursor") or 0)
         replies = sorted(
             (
                 m
@@ -563,16 +556,7 @@ class FakeSlack:
             key=lambda m: float(m["ts"]),
         )
         found = [parent, *replies]
-        page = [
-            m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
-            for m in found[start : start + limit]
-        ]
-        more = start + limit < len(found)
-        return {
-            "messages": page,
-            "has_more": more,
-            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
-        }
+        return _messages_page(found, args)
 
     def _m_reactions_get(self, args: dict) -> dict:
         channel, ts = str(args.get("channel") or ""), str(args.get("timestamp") or "")
@@ -627,6 +611,24 @@ async def _read_args(request: web.Request) -> dict[str, Any]:
                 if key == "users":
                     args[key] = args[key].split(",")
     return args
+
+
+def _messages_page(found: list[dict], args: dict) -> dict:
+    """One page of `found` as conversations.history and .replies answer: metadata only when
+    asked for, a cursor while more remain."""
+    with_metadata = str(args.get("include_all_metadata") or "").lower() in ("1", "true")
+    limit = int(args.get("limit") or 100)
+    start = int(args.get("cursor") or 0)
+    page = [
+        m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
+        for m in found[start : start + limit]
+    ]
+    more = start + limit < len(found)
+    return {
+        "messages": page,
+        "has_more": more,
+        "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+    }
 
 
 def _blocks_ok(blocks: list) -> bool:

@@ -25,7 +25,7 @@ from bot.settings import Settings, load_settings
 from storage import experiments, votes
 from storage.database import Database
 from storage.models import Experiment, Idea
-from tests.fake_slack import Call, FakeSlack
+from tests.fake_slack import PATIENCE, FakeSlack
 
 T = TypeVar("T")
 
@@ -38,7 +38,6 @@ TEAM_ID = "T0001"
 
 # How long a test waits for something the app does after its ack. Only a failing test waits
 # this long, so it is generous: a loaded two-core CI machine can take seconds to get there.
-PATIENCE = 30.0
 POLL_SECONDS = 0.02
 
 
@@ -94,43 +93,6 @@ async def settled(before: set[asyncio.Task[Any]], timeout: float = PATIENCE) -> 
         await asyncio.wait(pending, timeout=remaining)
 
 
-class PatientFakeSlack(FakeSlack):
-    """The fake Slack, waiting as long as the tests do (`PATIENCE`). Its waits poll rather
-    than rely on the fake's notifications, which come only once a call is answered, so a
-    call that `hold` keeps unanswered is seen as soon as it arrives."""
-
-    async def wait_for(self, method: str, count: int = 1, timeout: float = PATIENCE) -> list[Call]:
-        await eventually(
-            lambda: len(self.calls_to(method)) >= count,
-            timeout=timeout,
-            failure=lambda: (
-                f"expected {count} call(s) to {method} within {timeout}s, got "
-                f"{len(self.calls_to(method))}; methods called: "
-                f"{sorted({call.method for call in self.calls})}"
-            ),
-        )
-        return self.calls_to(method)
-
-    async def wait_for_responses(self, count: int = 1, timeout: float = PATIENCE) -> list[dict]:
-        await eventually(
-            lambda: len(self.responses) >= count,
-            timeout=timeout,
-            failure=lambda: (
-                f"expected {count} response_url post(s) within {timeout}s, got "
-                f"{len(self.responses)}: {self.responses}"
-            ),
-        )
-        return list(self.responses)
-
-    async def wait_for_socket(self, timeout: float = PATIENCE) -> None:
-        await super().wait_for_socket(timeout)
-
-    def responses_to(self, url: str) -> list[dict]:
-        """What was POSTed to one response URL (`response_url()` hands out a new one each
-        time)."""
-        return [body for body in self.responses if body.get("_url") == url]
-
-
 def settings_for_tests(database_url: str, api_url: str, **overrides: str) -> Settings:
     env = {
         "SLACK_BOT_TOKEN": BOT_TOKEN,
@@ -155,7 +117,7 @@ class Reply:
 
 @dataclass
 class Harness:
-    fake: PatientFakeSlack
+    fake: FakeSlack
     runtime: Runtime
     base_url: str
     http: aiohttp.ClientSession
@@ -391,7 +353,7 @@ class Harness:
 
 async def start_harness(database_url: str, **setting_overrides: str) -> tuple[Harness, Any]:
     """Start fake Slack and the real app over HTTP; returns the harness and a closer."""
-    fake = PatientFakeSlack(bot_token=BOT_TOKEN, team_id=TEAM_ID)
+    fake = FakeSlack(bot_token=BOT_TOKEN, team_id=TEAM_ID)
     await fake.start()
     settings = settings_for_tests(database_url, fake.api_url, **setting_overrides)
     runtime = Runtime.build(settings)

@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 import aiohttp
 from slack_sdk.signature import SignatureVerifier
 
-from tests.harness import BOT_TOKEN, IDEAS_CHANNEL, SIGNING_SECRET, PatientFakeSlack
+from tests.fake_slack import FakeSlack
+from tests.harness import BOT_TOKEN, IDEAS_CHANNEL, SIGNING_SECRET
 from tests.processes import free_port, run_cli, start_bot, stop_bot, wait_until_healthy
 
 
@@ -62,7 +63,7 @@ async def test_migrate_twice_is_safe(tmp_path: Path) -> None:
 async def test_a_new_user_captures_an_idea_and_exports_it(
     tmp_path: Path, migrated_url: str
 ) -> None:
-    fake = PatientFakeSlack(bot_token=BOT_TOKEN)
+    fake = FakeSlack(bot_token=BOT_TOKEN)
     await fake.start()
     port = free_port()
     process = await start_bot(
@@ -138,7 +139,7 @@ async def test_sigterm_mid_burst_keeps_every_acknowledged_vote(
 
     from storage.database import Database
 
-    fake = PatientFakeSlack(bot_token=BOT_TOKEN)
+    fake = FakeSlack(bot_token=BOT_TOKEN)
     await fake.start()
     voters = [f"U0BURST{n:03d}" for n in range(120)]
     for voter in voters:
@@ -178,11 +179,11 @@ async def test_sigterm_mid_burst_keeps_every_acknowledged_vote(
     await db.dispose()
 
 
-def post_ts(fake: PatientFakeSlack) -> str:
+def post_ts(fake: FakeSlack) -> str:
     return fake.calls_to("chat.getPermalink")[0].args["message_ts"]
 
 
-def idea_command(text: str, fake: PatientFakeSlack) -> dict[str, str]:
+def idea_command(text: str, fake: FakeSlack) -> dict[str, str]:
     return {
         "command": "/idea",
         "text": text,

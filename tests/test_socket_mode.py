@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.harness import BOT_TOKEN, IDEAS_CHANNEL, PATIENCE, PatientFakeSlack
+from tests.fake_slack import PATIENCE, FakeSlack
+from tests.harness import BOT_TOKEN, IDEAS_CHANNEL
 from tests.processes import START_PATIENCE, start_bot, stop_bot
 
 APP_TOKEN = "xapp-1-test-app-token"
@@ -13,7 +14,7 @@ APP_TOKEN = "xapp-1-test-app-token"
 async def test_socket_mode_acks_a_command_and_posts_the_idea(
     tmp_path: Path, migrated_url: str
 ) -> None:
-    fake = PatientFakeSlack(bot_token=BOT_TOKEN, app_token=APP_TOKEN)
+    fake = FakeSlack(bot_token=BOT_TOKEN, app_token=APP_TOKEN)
     await fake.start()
     process = await start_bot(
         tmp_path,
@@ -48,7 +49,7 @@ async def test_socket_mode_acks_a_command_and_posts_the_idea(
     assert "Socket Mode" in log and "Lightbulb stopped" in log
 
 
-def command_payload(fake: PatientFakeSlack, text: str) -> dict:
+def command_payload(fake: FakeSlack, text: str) -> dict:
     return {
         "token": "legacy",
         "team_id": "T0001",

@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
 
 from bot import capture
 from bot.slack.blocks import POST_AS_IDEA_ACTION, sections, to_dicts
-from bot.slack.experiment_blocks import CONCLUDE_ACTION, button_value
+from bot.slack.experiment_blocks import share_learning_button
 from bot.slack.home_blocks import NEW_IDEA_ACTION
 from bot.slack.text import escape, truncate
 from storage.models import Experiment
@@ -37,18 +37,7 @@ def answer(*, typed: str, awaiting: Sequence[Experiment], ideas_channel: str) ->
         )
         lines.append(line)
         blocks += sections(line)
-        blocks.append(
-            ActionsBlock(
-                elements=[
-                    ButtonElement(
-                        text="Share what you learned",
-                        action_id=CONCLUDE_ACTION,
-                        value=button_value(experiment),
-                        style="primary",
-                    )
-                ]
-            )
-        )
+        blocks.append(ActionsBlock(elements=[share_learning_button(experiment)]))
     text = typed.strip()
     idea_line = (
         f"💡 To share an idea, type `/idea &lt;your idea&gt;` anywhere: it is posted in "

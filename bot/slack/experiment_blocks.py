@@ -161,6 +161,16 @@ def parse_button_value(value: str) -> int | None:
     return payload.parse_id(value)
 
 
+def share_learning_button(experiment: Experiment) -> ButtonElement:
+    """Opens the learning form for the experiment (its owner or an admin only)."""
+    return ButtonElement(
+        text="Share what you learned",
+        action_id=CONCLUDE_ACTION,
+        value=button_value(experiment),
+        style="primary",
+    )
+
+
 def _cancel_button(experiment: Experiment) -> ButtonElement:
     return ButtonElement(
         text="Cancel experiment",
@@ -368,12 +378,7 @@ def learning_prompt(experiment: Experiment, *, reminder: bool) -> dict:
         *sections(body),
         ActionsBlock(
             elements=[
-                ButtonElement(
-                    text="Share what you learned",
-                    action_id=CONCLUDE_ACTION,
-                    value=button_value(experiment),
-                    style="primary",
-                ),
+                share_learning_button(experiment),
                 *(
                     ButtonElement(
                         text=label,
