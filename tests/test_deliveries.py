@@ -3,9 +3,7 @@ replies in idea threads and status DMs, through the real endpoint and the five-m
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from sqlmodel import col, select
@@ -16,7 +14,7 @@ from bot.slack import experiment_blocks
 from scheduler.timetable import post_unposted
 from storage import experiments as store
 from storage.models import Experiment, ExperimentUpdate, Learning
-from tests.harness import ADMIN, IDEAS_CHANNEL, LAB_CHANNEL, Harness
+from tests.harness import ADMIN, IDEAS_CHANNEL, LAB_CHANNEL, Harness, eventually
 from tests.test_experiments import OWNER, start_experiment, texts
 
 T = TypeVar("T")
@@ -26,16 +24,6 @@ LEARNING_FIELDS: dict[str, dict] = {
     "learned": {"type": "plain_text_input", "value": "People used the time for email"},
     "next_step": {"type": "plain_text_input", "value": "Try async updates instead"},
 }
-
-
-async def stored(load: Callable[[], Awaitable[T | None]], what: str) -> T:
-    """Wait until `load` finds what the app stores after its ack."""
-    for _ in range(1000):
-        found = await load()
-        if found is not None:
-            return found
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"{what} was never stored")
 
 
 def posts_of(lab: Harness, channel: str, job: str) -> list[dict]:
@@ -70,7 +58,7 @@ async def learning_of(lab: Harness, experiment: Experiment) -> Learning:
         async with lab.db.session() as session:
             return await store.learning_for(session=session, experiment_id=experiment.id or 0)
 
-    return await stored(load, "the learning")
+    return await eventually(load, failure="the learning was never stored")
 
 
 async def updates_of(lab: Harness, experiment: Experiment) -> list[ExperimentUpdate]:
