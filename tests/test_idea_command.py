@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from bot import capture
 from storage.models import Idea
-from tests.harness import IDEAS_CHANNEL, Harness, eventually
+from tests.harness import IDEAS_CHANNEL, Harness, eventually, settled
 
 
 async def stored_ideas(bot: Harness) -> list[Idea]:
@@ -173,6 +173,7 @@ async def test_too_long_idea_is_handed_back_and_the_form_opens_prefilled(bot: Ha
 
 async def test_idea_too_long_even_for_the_form_is_handed_back_whole(bot: Harness) -> None:
     text = "x" * 3500 + " <!channel> end"
+    before = asyncio.all_tasks()
     reply = await bot.command(text)
 
     body = reply.json()
@@ -180,7 +181,7 @@ async def test_idea_too_long_even_for_the_form_is_handed_back_whole(bot: Harness
     handed_back = "".join(b["text"]["text"] for b in body["blocks"] if b["type"] == "section")
     assert handed_back.count("x") == 3500 and "&lt;!channel&gt; end" in handed_back
     assert all(len(b["text"]["text"]) <= 3000 for b in body["blocks"] if b["type"] == "section")
-    await asyncio.sleep(0.2)  # showing that no form opens: there is nothing to wait for
+    await settled(before)  # all the command set off has finished, and opened no form
     assert bot.fake.calls_to("views.open") == []
 
 
