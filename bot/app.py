@@ -22,6 +22,9 @@ def build_app(runtime: Runtime) -> AsyncApp:
     app = AsyncApp(
         client=runtime.client,
         signing_secret=runtime.settings.slack_signing_secret,
+        # The HTTP server checks every signature before Bolt sees the request
+        # (`bot.slack.inbound`); Bolt's own check would log an unsigned body in full.
+        request_verification_enabled=False,
         process_before_response=False,
         logger=logging.getLogger("lightbulb.bolt"),
     )

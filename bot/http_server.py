@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from aiohttp import web
@@ -11,7 +14,8 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 
-from bot import logs
+from bot import connections, logs
+from bot.metrics import Metrics
 from bot.runtime import Runtime
 from bot.slack import inbound
 
@@ -35,15 +39,20 @@ def request_kind(content_type: str, body: str) -> str:
     return "other"
 
 
-def build_web_app(bolt_app: AsyncApp, runtime: Runtime) -> web.Application:
+def build_web_app(
+    bolt_app: AsyncApp, runtime: Runtime, *, body_seconds: float = connections.BODY_SECONDS
+) -> web.Application:
     """Events, slash commands and interactivity all arrive at `EVENTS_PATH`."""
-    db, metrics = runtime.db, runtime.metrics
+    metrics = runtime.metrics
     signing_secret = runtime.settings.slack_signing_secret
 
     async def slack_events(request: web.Request) -> web.Response:
         started = time.perf_counter()
         logs.request_id.set(logs.next_request_id())
-        raw = await request.read()
+        raw = await connections.read_body(request, body_seconds)
+        if raw is None:
+            metrics.connections_closed.labels("slow_request").inc()
+            return web.Response(status=408, text="The request body did not arrive in time.")
         bolt_request = inbound.read(
             raw, request.headers, request.query_string, signing_secret=signing_secret
         )
@@ -52,13 +61,8 @@ def build_web_app(bolt_app: AsyncApp, runtime: Runtime) -> web.Application:
             response = web.Response(status=bolt_request.status, text=bolt_request.reason)
         elif (minute := inbound.rate_limited_minute(bolt_request.body)) is not None:
             kind = "event"
-            if inbound.is_signed(raw, request.headers, signing_secret):
-                slack_dropped_events(runtime, minute)
-                response = web.Response(status=200)
-            else:
-                response = web.Response(
-                    status=inbound.UNSIGNED.status, text=inbound.UNSIGNED.reason
-                )
+            slack_dropped_events(runtime, minute)
+            response = web.Response(status=200)
         else:
             kind = request_kind(request.content_type, bolt_request.raw_body)
             response = await to_aiohttp_response(await bolt_app.async_dispatch(bolt_request))
@@ -66,21 +70,38 @@ def build_web_app(bolt_app: AsyncApp, runtime: Runtime) -> web.Application:
         metrics.ack_seconds.labels(kind).observe(time.perf_counter() - started)
         return response
 
+    web_app = web.Application(client_max_size=MAX_BODY_BYTES)
+    web_app.router.add_post(EVENTS_PATH, slack_events)
+    web_app.router.add_get(HEALTH_PATH, _health_check(runtime))
+    return web_app
+
+
+def build_metrics_app(runtime: Runtime) -> web.Application:
+    """`/metrics` and a second `/healthz`, for a listener only the operator's network reaches:
+    what the bot counts is nobody else's business, and its health check keeps answering while
+    the public port is flooded."""
+    metrics = runtime.metrics
+
     async def metrics_page(_request: web.Request) -> web.Response:
         return web.Response(
             body=metrics.exposition(), headers={"Content-Type": CONTENT_TYPE_LATEST}
         )
+
+    web_app = web.Application(client_max_size=0)
+    web_app.router.add_get(METRICS_PATH, metrics_page)
+    web_app.router.add_get(HEALTH_PATH, _health_check(runtime))
+    return web_app
+
+
+def _health_check(runtime: Runtime) -> Callable[[web.Request], Awaitable[web.Response]]:
+    db = runtime.db
 
     async def healthz(_request: web.Request) -> web.Response:
         if await db.ping():
             return web.json_response({"status": "ok", "database": "ok"})
         return web.json_response({"status": "unavailable", "database": "unreachable"}, status=503)
 
-    web_app = web.Application(client_max_size=MAX_BODY_BYTES)
-    web_app.router.add_post(EVENTS_PATH, slack_events)
-    web_app.router.add_get(HEALTH_PATH, healthz)
-    web_app.router.add_get(METRICS_PATH, metrics_page)
-    return web_app
+    return healthz
 
 
 def slack_dropped_events(runtime: Runtime, minute: int) -> None:
@@ -93,14 +114,53 @@ def slack_dropped_events(runtime: Runtime, minute: int) -> None:
     )
 
 
-async def start_http(web_app: web.Application, *, host: str, port: int) -> web.AppRunner:
-    """Start listening; `runner.cleanup()` stops accepting and lets in-flight requests end."""
-    runner = web.AppRunner(web_app, handle_signals=False, access_log=None, shutdown_timeout=10)
+@dataclass
+class Listener:
+    """One listening socket serving one aiohttp application."""
+
+    runner: web.AppRunner
+    server: asyncio.Server
+    guard: connections.ConnectionGuard
+
+    @property
+    def port(self) -> int:
+        """The port actually bound, for listeners started on port 0."""
+        return int(self.server.sockets[0].getsockname()[1])
+
+    async def close(self) -> None:
+        """Stop accepting, let requests in flight end, then close what is left."""
+        self.server.close()
+        await self.runner.cleanup()
+        await self.server.wait_closed()
+
+
+async def start_http(
+    web_app: web.Application,
+    *,
+    host: str,
+    port: int,
+    metrics: Metrics,
+    max_open: int | None = None,
+    header_seconds: float = connections.HEADER_SECONDS,
+    keepalive_seconds: float = connections.KEEPALIVE_SECONDS,
+) -> Listener:
+    """Start listening, with every connection bounded (`bot.connections`)."""
+    guard = connections.ConnectionGuard(
+        max_open=connections.descriptor_bound() if max_open is None else max_open,
+        header_seconds=header_seconds,
+        on_close=lambda reason: metrics.connections_closed.labels(reason).inc(),
+    )
+    web_app.middlewares.insert(0, guard.middleware)
+    runner = web.AppRunner(
+        web_app,
+        handle_signals=False,
+        access_log=None,
+        shutdown_timeout=10,
+        keepalive_timeout=keepalive_seconds,
+    )
     await runner.setup()
-    await web.TCPSite(runner, host, port).start()
-    return runner
-
-
-def bound_port(runner: web.AppRunner) -> int:
-    """The port actually bound, for servers started on port 0."""
-    return runner.addresses[0][1]
+    assert runner.server is not None
+    server = await asyncio.get_running_loop().create_server(
+        guard.protocol_factory(runner.server), host, port, reuse_address=True
+    )
+    return Listener(runner, server, guard)

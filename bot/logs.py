@@ -67,13 +67,47 @@ class JsonFormatter(logging.Formatter):
 
 
 class TextFormatter(logging.Formatter):
+    """One line per record, so that nothing logged can pass for a line of its own: newlines
+    in a message are written as `\\n`, and a traceback's lines are indented under it."""
+
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
+        record.message = one_line(record.getMessage())
+        record.asctime = self.formatTime(record, self.datefmt)
+        text = self.formatMessage(record)
         rid = getattr(record, "request_id", "")
-        return f"{text} [request {rid}]" if rid else text
+        if rid:
+            text = f"{text} [request {one_line(str(rid))}]"
+        trace = record.exc_text or (
+            self.formatException(record.exc_info) if record.exc_info else ""
+        )
+        if trace:
+            text += "".join(f"\n    {line}" for line in trace.splitlines())
+        return text
+
+
+# Every character `str.splitlines` breaks on, written as an escape.
+_LINE_BREAKS = {
+    ord(char): escaped
+    for char, escaped in {
+        "\n": "\\n",
+        "\r": "\\r",
+        "\x0b": "\\x0b",
+        "\x0c": "\\x0c",
+        "\x1c": "\\x1c",
+        "\x1d": "\\x1d",
+        "\x1e": "\\x1e",
+        "\x85": "\\x85",
+        "\u2028": "\\u2028",
+        "\u2029": "\\u2029",
+    }.items()
+}
+
+
+def one_line(text: str) -> str:
+    return text.translate(_LINE_BREAKS)
 
 
 def configure(*, level: str, fmt: str, secrets: Iterable[str]) -> None:

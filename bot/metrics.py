@@ -68,6 +68,12 @@ class Metrics:
             "app_rate_limited notices: minutes in which Slack dropped this app's events",
             registry=self.registry,
         )
+        self.connections_closed = Counter(
+            "lightbulb_connections_closed",
+            "Connections the HTTP server closed unanswered, by reason",
+            ["reason"],
+            registry=self.registry,
+        )
         self.job_runs = Counter(
             "lightbulb_job_runs",
             "Scheduled posts attempted, by job and outcome",

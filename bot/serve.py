@@ -9,13 +9,15 @@ import signal
 from datetime import UTC, datetime
 from typing import Any
 
+from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
 from bot.app import build_app
-from bot.http_server import build_web_app, start_http
+from bot.connections import AcceptFailureLog
+from bot.http_server import Listener, build_metrics_app, build_web_app, start_http
 from bot.reconcile import repair_recent
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -61,6 +63,7 @@ async def serve(
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    loop.set_exception_handler(AcceptFailureLog())
 
     scheduler = build_scheduler(runtime) if scheduler_enabled else None
     # Start-up chores that must never hold up answering Slack.
@@ -72,18 +75,24 @@ async def serve(
     if scheduler is not None:
         # Periods missed while the bot was down are posted now, once.
         chores.add(asyncio.create_task(catch_up(runtime, now=datetime.now(UTC)), name="catch-up"))
+    metrics_listener: Listener | None = None
     try:
+        metrics_listener = await _listen_for_metrics(runtime)
         if mode == "socket":
             await _run_socket_mode(bolt_app, settings, stop, scheduler)
         else:
-            runner = await start_http(build_web_app(bolt_app, runtime), host=host, port=port)
+            listener = await _listen(
+                "PORT", build_web_app(bolt_app, runtime), runtime, host=host, port=port
+            )
             log.info("Lightbulb is listening on http://%s:%s/slack/events", host, port)
             if scheduler:
                 scheduler.start()
             await stop.wait()
             log.info("shutting down: no new requests, finishing work in flight")
-            await runner.cleanup()
+            await listener.close()
     finally:
+        if metrics_listener is not None:
+            await metrics_listener.close()
         if scheduler and scheduler.running:
             scheduler.shutdown(wait=False)
         for chore in chores:
@@ -92,6 +101,37 @@ async def serve(
         await asyncio.gather(*chores, return_exceptions=True)
         await runtime.close()
     log.info("Lightbulb stopped")
+
+
+async def _listen_for_metrics(runtime: Runtime) -> Listener | None:
+    settings = runtime.settings
+    if settings.metrics_port is None:
+        return None
+    listener = await _listen(
+        "METRICS_PORT",
+        build_metrics_app(runtime),
+        runtime,
+        host=settings.metrics_host,
+        port=settings.metrics_port,
+    )
+    log.info(
+        "metrics and health check on http://%s:%s/metrics",
+        settings.metrics_host,
+        listener.port,
+    )
+    return listener
+
+
+async def _listen(
+    setting: str, web_app: web.Application, runtime: Runtime, *, host: str, port: int
+) -> Listener:
+    try:
+        return await start_http(web_app, host=host, port=port, metrics=runtime.metrics)
+    except OSError as error:
+        raise StartupError(
+            f"Lightbulb cannot listen on {host}:{port} ({error.strerror or error}): another "
+            f"program may be using it; set {setting} to a free port."
+        ) from None
 
 
 async def _run_socket_mode(

@@ -15,6 +15,7 @@ from dotenv import dotenv_values
 
 DEFAULT_DATABASE_URL = "sqlite:///./lightbulb.db"
 DEFAULT_VOTE_EMOJIS = ("+1", "bulb")
+DEFAULT_METRICS_PORT = 9091
 WHERE = "set it in .env (copy .env.example) or in the environment"
 
 # Values copied unchanged from .env.example must not pass as real credentials.
@@ -52,6 +53,9 @@ class Settings:
     vote_emojis: tuple[str, ...] = DEFAULT_VOTE_EMOJIS
     timezone: str = "UTC"
     port: int = 3000
+    # `/metrics` (and a second `/healthz`) listen apart from the public endpoint; None: off.
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int | None = DEFAULT_METRICS_PORT
     work_start: time = time(9, 0)
     work_end: time = time(17, 0)
     work_days: frozenset[int] = frozenset(range(5))  # Monday is 0
@@ -162,6 +166,12 @@ def load_settings(
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
         raise SettingsError(f"Setting PORT={port_text!r} must be a port number (1–65535).")
 
+    metrics_text = get("METRICS_PORT", str(DEFAULT_METRICS_PORT)).lower()
+    if metrics_text != "off" and not (metrics_text.isdigit() and 0 < int(metrics_text) < 65536):
+        raise SettingsError(
+            f"Setting METRICS_PORT={metrics_text!r} must be a port number (1–65535) or off."
+        )
+
     work_start, work_end = _working_hours(get("WORKING_HOURS", "09:00-17:00"))
     work_days = _working_days(get("WORKING_DAYS", "mon-fri"))
 
@@ -183,6 +193,8 @@ def load_settings(
         vote_emojis=emojis or DEFAULT_VOTE_EMOJIS,
         timezone=timezone,
         port=int(port_text),
+        metrics_host=get("METRICS_HOST", "127.0.0.1"),
+        metrics_port=None if metrics_text == "off" else int(metrics_text),
         work_start=work_start,
         work_end=work_end,
         work_days=work_days,

@@ -1,6 +1,6 @@
 """Exactly-once scheduled posts: claim (job, period) in the database, then post.
 
-The rules, as the README states them:
+The rules, as docs/timetable.md states them:
 - Whoever inserts the (job, period) row posts; everyone else leaves it alone.
 - The message is composed once and stored with the claim; a retry posts that same message.
 - Slack refusing or failing (after the client's own retries) releases the claim as failed;

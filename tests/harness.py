@@ -18,7 +18,7 @@ from slack_sdk.signature import SignatureVerifier
 from sqlmodel import col, select
 
 from bot.app import build_app
-from bot.http_server import EVENTS_PATH, bound_port, build_web_app, start_http
+from bot.http_server import EVENTS_PATH, METRICS_PATH, build_metrics_app, build_web_app, start_http
 from bot.runtime import Runtime
 from bot.serve import finish_pending_tasks
 from bot.settings import Settings, load_settings
@@ -121,6 +121,7 @@ class Harness:
     runtime: Runtime
     base_url: str
     http: aiohttp.ClientSession
+    metrics_url: str
     _ids: count = field(default_factory=lambda: count(1))
 
     @property
@@ -235,6 +236,12 @@ class Harness:
         return await eventually(
             recorded, failure=f"experiment #{experiment_id}'s card was never recorded"
         )
+
+    async def metrics(self) -> str:
+        """What the operator's Prometheus scrapes, from the metrics listener."""
+        async with self.http.get(self.metrics_url + METRICS_PATH) as response:
+            assert response.status == 200
+            return await response.text()
 
     def add_people(self, *user_ids: str, is_bot: bool = False) -> None:
         for user_id in user_ids:
@@ -357,14 +364,29 @@ async def start_harness(database_url: str, **setting_overrides: str) -> tuple[Ha
     await fake.start()
     settings = settings_for_tests(database_url, fake.api_url, **setting_overrides)
     runtime = Runtime.build(settings)
-    runner = await start_http(build_web_app(build_app(runtime), runtime), host="127.0.0.1", port=0)
+    listener = await start_http(
+        build_web_app(build_app(runtime), runtime),
+        host="127.0.0.1",
+        port=0,
+        metrics=runtime.metrics,
+    )
+    metrics_listener = await start_http(
+        build_metrics_app(runtime), host="127.0.0.1", port=0, metrics=runtime.metrics
+    )
     # A connection per request: a kept-alive one would look to `settled` like work in flight.
     http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True))
-    harness = Harness(fake, runtime, f"http://127.0.0.1:{bound_port(runner)}", http)
+    harness = Harness(
+        fake,
+        runtime,
+        f"http://127.0.0.1:{listener.port}",
+        http,
+        metrics_url=f"http://127.0.0.1:{metrics_listener.port}",
+    )
 
     async def close() -> None:
         await http.close()
-        await runner.cleanup()
+        await listener.close()
+        await metrics_listener.close()
         await finish_pending_tasks()
         await runtime.close()
         await fake.stop()

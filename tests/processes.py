@@ -35,6 +35,9 @@ async def run_cli(cwd: Path, *args: str, **env: str) -> tuple[int, str, str]:
 
 
 async def start_bot(cwd: Path, *args: str, **env: str) -> asyncio.subprocess.Process:
+    """A bot process; its metrics listener takes a free port unless `METRICS_PORT` is given,
+    so that bots started one after another never clash over the default."""
+    env.setdefault("METRICS_PORT", str(free_port()))
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", *args, cwd=cwd, env=cli_env(**env),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,

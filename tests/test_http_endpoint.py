@@ -9,7 +9,7 @@ import time
 import aiohttp
 
 from bot.app import build_app
-from bot.http_server import bound_port, build_web_app, start_http
+from bot.http_server import build_web_app, start_http
 from bot.runtime import Runtime
 from tests.harness import Harness, settings_for_tests
 
@@ -74,14 +74,19 @@ async def test_healthz_is_503_when_the_database_is_gone(tmp_path) -> None:  # no
     unreachable = "postgresql://nobody@127.0.0.1:1/none"
     settings = settings_for_tests(unreachable, "http://127.0.0.1:1/api/")
     runtime = Runtime.build(settings)
-    runner = await start_http(build_web_app(build_app(runtime), runtime), host="127.0.0.1", port=0)
+    listener = await start_http(
+        build_web_app(build_app(runtime), runtime),
+        host="127.0.0.1",
+        port=0,
+        metrics=runtime.metrics,
+    )
     try:
         async with (
             aiohttp.ClientSession() as http,
-            http.get(f"http://127.0.0.1:{bound_port(runner)}/healthz") as response,
+            http.get(f"http://127.0.0.1:{listener.port}/healthz") as response,
         ):
             assert response.status == 503
             assert (await response.json())["database"] == "unreachable"
     finally:
-        await runner.cleanup()
+        await listener.close()
         await runtime.close()

@@ -16,7 +16,7 @@ from tests.processes import free_port, start_bot, stop_bot, wait_until_healthy
 
 
 async def scrape(bot: Harness) -> str:
-    async with bot.http.get(bot.base_url + "/metrics") as response:
+    async with bot.http.get(bot.metrics_url + "/metrics") as response:
         assert response.status == 200
         assert response.headers["Content-Type"].startswith("text/plain")
         return await response.text()
@@ -67,7 +67,7 @@ async def test_json_logs_carry_request_ids_and_no_secrets(bot: Harness, tmp_path
         "LOG_LEVEL": "DEBUG",
     }
     process = await start_bot(tmp_path, "serve", "--mode", "http", "--port", str(port), **env)
-    replica = Harness(bot.fake, bot.runtime, f"http://127.0.0.1:{port}", bot.http)
+    replica = Harness(bot.fake, bot.runtime, f"http://127.0.0.1:{port}", bot.http, "")
     try:
         await wait_until_healthy(bot.http, replica.base_url, process)
         bot.fake.fail_next("chat.postMessage", error="not_in_channel")

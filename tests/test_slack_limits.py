@@ -20,7 +20,7 @@ RATE_LIMITED = {
 
 
 async def metrics_text(bot: Harness) -> str:
-    async with bot.http.get(bot.base_url + "/metrics") as response:
+    async with bot.http.get(bot.metrics_url + "/metrics") as response:
         return await response.text()
 
 

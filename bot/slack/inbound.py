@@ -1,11 +1,12 @@
 """Reading a request that claims to come from Slack, before Bolt does.
 
-Bolt trusts the shape of what it is handed: a body that is not UTF-8, JSON that does not parse
-or is not an object, or a timestamp header that is not a number raise deep inside it and become
-a 500 with a trace; an event that is not an object, or a command without its user, fail in our
-listeners the same way. `read` turns each of those into a clean 4xx, checking only what every
-genuine request of its kind carries. A genuine request costs one decode here; its signature is
-still checked by Bolt.
+Only a request Slack signed, within Slack's five-minute window, goes further: Bolt's own check
+logs the whole body of a request it refuses, so an unsigned flood would fill the logs, and Bolt
+never sees one here (its own check is off; see `bot.app`). Then Bolt trusts the shape of what
+it is handed: a body that is not UTF-8, JSON that does not parse or is not an object raise
+deep inside it and become a 500 with a trace; an event that is not an object, or a command
+without its user, fail in our listeners the same way. `read` turns each of those into a clean
+4xx, checking only what every genuine request of its kind carries.
 """
 
 from __future__ import annotations
@@ -59,8 +60,7 @@ def read(
 ) -> AsyncBoltRequest | Refusal:
     """The request Bolt should dispatch, or why it is refused. `headers` must look names up
     case-insensitively, as aiohttp's do."""
-    timestamp = headers.get(TIMESTAMP_HEADER, "")
-    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= TIMESTAMP_DIGITS):
+    if not is_signed(raw, headers, signing_secret):
         return UNSIGNED
     try:
         # Bolt only reads the headers item by item; aiohttp's case-insensitive mapping serves.
@@ -69,7 +69,7 @@ def read(
     except (ValueError, TypeError, AttributeError, KeyError, IndexError):
         request = None
     if request is None or not well_formed(request.body):
-        return UNREADABLE if is_signed(raw, headers, signing_secret) else UNSIGNED
+        return UNREADABLE
     for name in [name for name in request.headers if name.startswith(BOLT_HEADER_PREFIX)]:
         del request.headers[name]
     request.lazy_only, request.lazy_function_name = False, None
@@ -138,7 +138,9 @@ def is_signed(raw: bytes, headers: Mapping[str, str], signing_secret: str) -> bo
     """Slack's v0 signature over the raw bytes, which need not be valid UTF-8."""
     timestamp = headers.get(TIMESTAMP_HEADER, "")
     signature = headers.get(SIGNATURE_HEADER, "")
-    if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > TIMESTAMP_TOLERANCE_SECONDS:
+    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= TIMESTAMP_DIGITS):
+        return False
+    if abs(time.time() - int(timestamp)) > TIMESTAMP_TOLERANCE_SECONDS or not signature:
         return False
     base = b"v0:" + timestamp.encode() + b":" + raw
     expected = "v0=" + hmac.new(signing_secret.encode(), base, hashlib.sha256).hexdigest()
