@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.slack import payload
+from bot.slack.text import slack_length
 
 HYPOTHESIS_LIMIT = 1000
 METRIC_LIMIT = 300
@@ -41,11 +42,11 @@ def experiment_problems(draft: ExperimentDraft, *, today: date) -> dict[str, str
     problems: dict[str, str] = {}
     if not draft.hypothesis.strip():
         problems[F_HYPOTHESIS] = "Write the hypothesis: “We believe … will … measured by …”."
-    elif len(draft.hypothesis) > HYPOTHESIS_LIMIT:
+    elif slack_length(draft.hypothesis) > HYPOTHESIS_LIMIT:
         problems[F_HYPOTHESIS] = f"Keep the hypothesis to {HYPOTHESIS_LIMIT:,} characters."
     if not draft.metric.strip():
         problems[F_METRIC] = "Name the metric that will tell whether the hypothesis holds."
-    elif len(draft.metric) > METRIC_LIMIT:
+    elif slack_length(draft.metric) > METRIC_LIMIT:
         problems[F_METRIC] = f"Keep the metric to {METRIC_LIMIT} characters."
     if not draft.owner_id:
         problems[F_OWNER] = "Choose who owns the experiment."
@@ -61,7 +62,7 @@ def experiment_problems(draft: ExperimentDraft, *, today: date) -> dict[str, str
 def text_problem(text: str, *, limit: int, what: str) -> str | None:
     if not text.strip():
         return f"Write {what}."
-    if len(text) > limit:
+    if slack_length(text) > limit:
         return f"Keep {what} to {limit:,} characters."
     return None
 

@@ -5,7 +5,7 @@ presented as the useful result it is. The rules live in `bot.experiment_rules`.
 
 Everything an experiment posts is stored first and delivered exactly once: the card, each
 update (in the card's thread), the learning card, and the replies in the idea's thread. What
-Slack refuses is posted by the five-minute sweep (`post_missing`) once Slack takes it.
+Slack refuses is posted by the one-minute retry (`post_missing`) once Slack takes it.
 """
 
 from __future__ import annotations

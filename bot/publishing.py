@@ -20,11 +20,14 @@ from bot.capture import IdeaDraft
 from bot.runtime import Runtime
 from bot.slack import blocks
 from bot.slack.posting import (
+    REFUSED_FOR_CONTENT,
     SLACK_FAILURES,
     error_code,
     may_have_posted,
     permalink,
+    post_message,
     posts_with_metadata,
+    refused_for_content,
 )
 from storage import ideas
 from storage.models import Idea
@@ -45,6 +48,22 @@ class PostOutcome:
     permalink: str | None = None
     error: str | None = None  # Slack's error code, or "unreachable"
     in_progress: bool = False  # someone else holds the claim right now
+
+    @property
+    def slack_unavailable(self) -> bool:
+        """Slack did not answer, or answered that it is down: it will take the post later."""
+        return self.error is not None and (may_have_posted(self.error) or self.error in SLACK_DOWN)
+
+    @property
+    def refused(self) -> bool:
+        """Slack refused even the plainest form of the post: it is never tried again."""
+        return self.error is not None and refused_for_content(self.error)
+
+
+# Slack's own words for "not now": the same post succeeds once Slack is well again.
+SLACK_DOWN = frozenset(
+    {"ratelimited", "fatal_error", "internal_error", "service_unavailable", "request_timeout"}
+)
 
 
 class NotSaved(Exception):
@@ -73,7 +92,9 @@ async def post_again(runtime: Runtime, *, author_id: str | None = None) -> list[
     """Post every stored idea that is not in Slack yet (one author's, when given)."""
     channel = runtime.settings.ideas_channel
     async with runtime.db.session() as session:
-        pending = await ideas.unposted_ideas(session=session, author_id=author_id)
+        pending = await ideas.unposted_ideas(
+            session=session, author_id=author_id, except_errors=REFUSED_FOR_CONTENT
+        )
     if not pending:
         return []
     try:
@@ -116,9 +137,10 @@ async def _post(runtime: Runtime, idea: Idea) -> PostOutcome:
     pauses = iter(VERIFIED_RETRY_PAUSES)
     while True:
         try:
-            response = await runtime.client.chat_postMessage(
+            response = await post_message(
+                runtime.client,
+                message=blocks.idea_message(idea, vote_emojis=runtime.settings.vote_emojis),
                 channel=channel,
-                **blocks.idea_message(idea, vote_emojis=runtime.settings.vote_emojis),
                 metadata={"event_type": IDEA_POST_EVENT, "event_payload": {"idea_id": idea_id}},
                 unfurl_links=False,
                 unfurl_media=False,

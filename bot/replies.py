@@ -5,16 +5,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from bot import publishing
+from bot import publishing, retried_posts
 from bot.capture import IdeaDraft
 from bot.publishing import PostOutcome
 from bot.runtime import Runtime
 from bot.slack import blocks
-from storage import reply_limits
+from storage import ideas, reply_limits
 
 RETRY_HINT = (
-    "Send `/idea retry` to post it again; Lightbulb also tries again by itself when it restarts."
+    "Lightbulb tries again by itself every minute, and tells you here once it is posted; "
+    "`/idea retry` tries at once."
 )
+SLACK_IS_BACK_HINT = (
+    "It will be posted as soon as Slack answers again, and you'll get a message here when it "
+    "is: there is nothing you need to do."
+)
+REFUSED = (
+    "Slack would not take your idea's post (`{code}`), not even in its plainest form, so "
+    "Lightbulb will not try it again."
+)
+SEND_IT_AGAIN = "Please send it again in other words (fewer emoji or a shorter summary help)."
 
 NOT_SAVED = "Lightbulb couldn't save your idea just now: its database did not answer."
 TRY_AGAIN = "Please send it again in a minute."
@@ -47,9 +57,10 @@ def outcome_text(outcome: PostOutcome) -> str:
     template = _OPERATOR_ERRORS.get(outcome.error or "")
     if template:
         return f":warning: {saved} {template.format(channel=outcome.channel_id)}"
-    return (
-        f":warning: Slack didn't accept the post just now (`{outcome.error}`). {saved} {RETRY_HINT}"
-    )
+    if outcome.refused:
+        return f":warning: {REFUSED.format(code=outcome.error)} {SEND_IT_AGAIN}"
+    hint = SLACK_IS_BACK_HINT if outcome.slack_unavailable else RETRY_HINT
+    return f":warning: Slack didn't accept the post just now (`{outcome.error}`). {saved} {hint}"
 
 
 def retry_summary(outcomes: Sequence[PostOutcome]) -> str:
@@ -64,9 +75,49 @@ async def share(runtime: Runtime, *, author_id: str, draft: IdeaDraft) -> dict:
     try:
         outcome = await publishing.capture_idea(runtime, author_id=author_id, draft=draft)
     except publishing.NotSaved:
-        typed = "\n\n".join(part for part in (draft.text, draft.problem, draft.details) if part)
-        return blocks.handed_back(problem=NOT_SAVED, text=typed, next_step=TRY_AGAIN)
+        return blocks.handed_back(problem=NOT_SAVED, text=typed(draft), next_step=TRY_AGAIN)
+    if outcome.refused:
+        return _refused(outcome, draft)
     return {"text": outcome_text(outcome)}
+
+
+def typed(draft: IdeaDraft) -> str:
+    """Everything the person wrote, to hand back."""
+    return "\n\n".join(part for part in (draft.text, draft.problem, draft.details) if part)
+
+
+async def post_unposted_ideas(runtime: Runtime) -> list[PostOutcome]:
+    """Post every idea Slack did not take, and tell each author, in a DM, how it went: they
+    were told it would be posted by itself."""
+    outcomes = await publishing.post_again(runtime)
+    for outcome in outcomes:
+        if outcome.posted or outcome.refused:
+            await _tell_author(runtime, outcome)
+    return outcomes
+
+
+async def _tell_author(runtime: Runtime, outcome: PostOutcome) -> None:
+    async with runtime.db.session() as session:
+        idea = await ideas.get_idea(session=session, idea_id=outcome.idea_id)
+    if idea is None:
+        return
+    message = (
+        {"text": outcome_text(outcome)}
+        if outcome.posted
+        else _refused(outcome, IdeaDraft(idea.text, idea.problem or "", idea.details or ""))
+    )
+    await retried_posts.post_once(
+        runtime,
+        job=retried_posts.IDEA_OUTCOME_DM,
+        key=str(outcome.idea_id),
+        channel=idea.author_id,
+        message=message,
+    )
+
+
+def _refused(outcome: PostOutcome, draft: IdeaDraft) -> dict:
+    problem = REFUSED.format(code=outcome.error)
+    return blocks.handed_back(problem=problem, text=typed(draft), next_step=SEND_IT_AGAIN)
 
 
 # Long enough that a button is never taken twice.

@@ -1,7 +1,7 @@
 """Replies and DMs that need nothing done once they are in Slack: a reply in an idea's
 thread, a status DM. Each is claimed like a scheduled post (`scheduler.delivery`), so it is
 posted once however often it is asked for, and one that Slack refused is posted again by the
-five-minute sweep (`post_pending`) until Slack takes it.
+one-minute retry (`post_pending`) until Slack takes it.
 """
 
 from __future__ import annotations
@@ -19,12 +19,15 @@ STATUS_DM = "status-dm"
 EXPERIMENT_STARTED_REPLY = "experiment-started-reply"
 EXPERIMENT_CANCELLED_REPLY = "experiment-cancelled-reply"
 LEARNING_REPLY = "learning-reply"
+# An idea posted by the one-minute retry, or refused for good: its author hears once.
+IDEA_OUTCOME_DM = "idea-outcome-dm"
 JOBS = (
     STATUS_REPLY,
     STATUS_DM,
     EXPERIMENT_STARTED_REPLY,
     EXPERIMENT_CANCELLED_REPLY,
     LEARNING_REPLY,
+    IDEA_OUTCOME_DM,
 )
 
 

@@ -29,7 +29,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.slack.posting import SLACK_FAILURES, error_code, may_have_posted, posts_with_metadata
+from bot.slack.posting import (
+    SLACK_FAILURES,
+    error_code,
+    may_have_posted,
+    post_message,
+    posts_with_metadata,
+    refused_for_content,
+)
 from storage import job_runs
 
 if TYPE_CHECKING:  # the runtime holds what imports this module
@@ -41,11 +48,12 @@ STUCK_AFTER = timedelta(minutes=15)
 METADATA_EVENT = "lightbulb_scheduled_post"
 
 POSTED, RECOVERED, ALREADY_POSTED = "posted", "recovered", "already posted"
-IN_PROGRESS, FAILED, UNVERIFIED, SKIPPED = (
+IN_PROGRESS, FAILED, UNVERIFIED, SKIPPED, REFUSED = (
     "in progress elsewhere",
     "failed",
     "unverified",
     "skipped",
+    "refused",
 )
 
 
@@ -129,7 +137,11 @@ async def _deliver(
             thread_ts=thread_ts,
         )
     if not claim.won:
-        outcome = {job_runs.POSTED: ALREADY_POSTED, job_runs.SKIPPED: SKIPPED}
+        outcome = {
+            job_runs.POSTED: ALREADY_POSTED,
+            job_runs.SKIPPED: SKIPPED,
+            job_runs.REFUSED: REFUSED,
+        }
         return Delivery(
             job,
             period,
@@ -194,10 +206,11 @@ async def _deliver(
             await job_runs.save_payload(session=session, run_id=claim.run_id, payload=payload)
 
     try:
-        response = await runtime.client.chat_postMessage(
+        response = await post_message(
+            runtime.client,
+            message=json.loads(payload),
             channel=channel,
             thread_ts=thread_ts,
-            **json.loads(payload),
             metadata={
                 "event_type": METADATA_EVENT,
                 "event_payload": {"job": job, "period": period},
@@ -206,6 +219,17 @@ async def _deliver(
         )
     except SLACK_FAILURES as error:
         code = error_code(error)
+        if refused_for_content(code):
+            async with runtime.db.session() as session:
+                await job_runs.mark_refused(session=session, run_id=claim.run_id, error=code)
+            log.error(
+                "%s %s: Slack refused the post (%s), even in its plainest form; it will not be "
+                "tried again. Please report this: the message Lightbulb built is at fault",
+                job,
+                period,
+                code,
+            )
+            return Delivery(job, period, REFUSED, error=code)
         async with runtime.db.session() as session:
             await job_runs.mark_failed(session=session, run_id=claim.run_id, error=code)
         log.warning(

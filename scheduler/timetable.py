@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import experiments, publishing, retried_posts
+from bot import experiments, replies, retried_posts
 from bot.runtime import Runtime
 from scheduler.jobs import JOBS, Job, catch_up, run_due
 
 RETRY_UNPOSTED_JOB = "retry-unposted-ideas"
-RETRY_UNPOSTED_MINUTES = 5
+RETRY_UNPOSTED_MINUTES = 1
 SWEEP_JOB = "scheduled-posts-sweep"
 SWEEP_MINUTES = 10
 # A run that starts late (a busy loop, a suspended laptop) still runs; catch-up covers longer.
@@ -89,7 +89,7 @@ async def _fire(job: Job, runtime: Runtime) -> None:
 async def post_unposted(runtime: Runtime) -> None:
     """Everything Slack did not take the first time: ideas, experiment cards, updates and
     learnings, replies in idea threads and status DMs."""
-    await publishing.post_again(runtime)
+    await replies.post_unposted_ideas(runtime)
     await experiments.post_missing(runtime)
     await retried_posts.post_pending(runtime)
 

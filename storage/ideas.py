@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -90,9 +91,16 @@ async def record_post_failure(*, session: AsyncSession, idea_id: int, error: str
     )
 
 
-async def unposted_ideas(*, session: AsyncSession, author_id: str | None = None) -> list[Idea]:
-    """Ideas stored but not (yet) in Slack, oldest first; one author's when given."""
+async def unposted_ideas(
+    *, session: AsyncSession, author_id: str | None = None, except_errors: Iterable[str] = ()
+) -> list[Idea]:
+    """Ideas stored but not (yet) in Slack, oldest first; one author's when given. Ideas
+    whose last post failed with one of `except_errors` are left out."""
     query = select(Idea).where(col(Idea.message_ts).is_(None)).order_by(col(Idea.id))
+    if skipped := list(except_errors):
+        query = query.where(
+            sa.or_(col(Idea.post_error).is_(None), col(Idea.post_error).not_in(skipped))
+        )
     if author_id is not None:
         query = query.where(Idea.author_id == author_id)
     return list((await session.execute(query)).scalars())

@@ -20,6 +20,8 @@ from storage.ideas import as_utc
 from storage.models import JobRun
 
 CLAIMED, POSTED, FAILED, SKIPPED = "claimed", "posted", "failed", "skipped"
+# Slack refused the post for what it says: posting it again would be refused again.
+REFUSED = "refused"
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,15 @@ async def mark_failed(*, session: AsyncSession, run_id: int, error: str) -> None
         sa.update(JobRun)
         .where(col(JobRun.id) == run_id, col(JobRun.status) == CLAIMED)
         .values(status=FAILED, error=error[:200])
+    )
+
+
+async def mark_refused(*, session: AsyncSession, run_id: int, error: str) -> None:
+    """Keep the claim for good: nothing takes a refused post over."""
+    await session.execute(
+        sa.update(JobRun)
+        .where(col(JobRun.id) == run_id, col(JobRun.status) == CLAIMED)
+        .values(status=REFUSED, error=error[:200])
     )
 
 

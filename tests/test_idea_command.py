@@ -191,7 +191,7 @@ async def test_slack_outage_keeps_the_idea_and_retry_posts_it_once(bot: Harness)
     await bot.command("Lunch and learn on Thursdays", user="U0CAROL01")
 
     [failure] = await bot.fake.wait_for_responses()
-    assert "saved as #1" in failure["text"] and "`/idea retry`" in failure["text"]
+    assert "saved as #1" in failure["text"] and "as soon as Slack answers" in failure["text"]
     assert len(bot.fake.calls_to("chat.postMessage")) == 3  # the first try and two retries
     [idea] = await stored_ideas(bot)
     assert idea.message_ts is None and idea.post_error == "http_503"
@@ -229,7 +229,7 @@ async def test_retry_records_a_post_that_slack_took_while_unanswered(bot: Harnes
 
     await bot.command("Quiet carriage on the shuttle bus", user="U0CAROL01")
     [failure] = await bot.fake.wait_for_responses()
-    assert "`/idea retry`" in failure["text"]
+    assert "as soon as Slack answers" in failure["text"]
     bot.fake.clear_faults()
     await bot.command("retry", user="U0CAROL01")
 

@@ -27,6 +27,7 @@ from bot.slack.text import (
     MESSAGE_BLOCK_LIMIT,
     NOTIFICATION_TEXT_LIMIT,
     escape,
+    slack_length,
     split_escaped,
     truncate,
 )
@@ -63,7 +64,7 @@ def idea_post(
     """The idea as posted in the ideas channel: what it is, who shared it, where it stands,
     how to vote, and its votes so far. A closed idea keeps its votes and takes no more."""
     blocks: list[Block] = []
-    if "\n" not in text and len(text) <= capture.SUMMARY_LIMIT:
+    if "\n" not in text and slack_length(text) <= capture.SUMMARY_LIMIT:
         # plain_text is never parsed for mentions or links, so it needs no escaping.
         blocks.append(HeaderBlock(text=PlainTextObject(text=f"💡 {text}", emoji=True)))
     else:

@@ -27,7 +27,7 @@ from slack_sdk.models.views import View
 from bot import experiment_rules as rules
 from bot.slack import payload
 from bot.slack.blocks import INPUT_ACTION, sections, to_dicts
-from bot.slack.text import escape, truncate
+from bot.slack.text import HEADER_TEXT_LIMIT, escape, truncate
 from storage.models import Experiment, Idea, Learning
 
 EXPERIMENT_FORM = "experiment_form"
@@ -337,7 +337,9 @@ def learning_card(experiment: Experiment, learning: Learning, idea: Idea | None)
     if idea is not None and idea.permalink:
         footer += f" · <{idea.permalink}|idea #{idea.id}>"
     blocks: list[Block] = [
-        HeaderBlock(text=PlainTextObject(text=f"💡 Learning: {label}"[:150])),
+        HeaderBlock(
+            text=PlainTextObject(text=truncate(f"💡 Learning: {label}", HEADER_TEXT_LIMIT))
+        ),
         *sections(body),
         ContextBlock(elements=[MarkdownTextObject(text=footer)]),
     ]

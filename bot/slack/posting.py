@@ -9,7 +9,11 @@ from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from bot.slack.text import escape
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +28,65 @@ def error_code(error: Exception) -> str:
     if isinstance(error, SlackApiError):
         return str(error.response.get("error") or f"http_{error.response.status_code}")
     return UNREACHABLE
+
+
+# Slack refuses these for what a message says, not for when it was sent: the same message
+# sent again is refused again.
+REFUSED_FOR_CONTENT = frozenset(
+    {
+        "invalid_blocks",
+        "invalid_blocks_format",
+        "msg_too_long",
+        "no_text",
+        "too_many_attachments",
+        "invalid_metadata_format",
+        "invalid_metadata_schema",
+        "metadata_too_large",
+    }
+)
+
+
+def refused_for_content(code: str) -> bool:
+    return code in REFUSED_FOR_CONTENT
+
+
+async def post_message(
+    client: AsyncWebClient, *, message: dict[str, Any], **arguments: Any
+) -> AsyncSlackResponse:
+    """`chat.postMessage`; when Slack refuses `message` for its content, the same message in
+    plainer forms (`plainer`), so that what it says gets through. Raises what the last try
+    raised."""
+    while True:
+        try:
+            return await client.chat_postMessage(**arguments, **message)
+        except SlackApiError as error:
+            code = error_code(error)
+            simpler = plainer(message) if refused_for_content(code) else None
+            if simpler is None:
+                raise
+            log.warning("Slack refused a post (%s); posting it again in a plainer form", code)
+            message = simpler
+
+
+def plainer(message: dict[str, Any]) -> dict[str, Any] | None:
+    """The next plainer form of a message: its headers as bold sections, then its text alone.
+    None when it is text alone already."""
+    blocks = [
+        block.to_dict() if isinstance(block, Block) else block
+        for block in message.get("blocks") or ()
+    ]
+    if any(block.get("type") == "header" for block in blocks):
+        return {**message, "blocks": [_as_section(block) for block in blocks]}
+    if blocks and message.get("text"):
+        return {key: value for key, value in message.items() if key != "blocks"}
+    return None
+
+
+def _as_section(block: dict[str, Any]) -> dict[str, Any]:
+    if block.get("type") != "header":
+        return block
+    text = escape(str((block.get("text") or {}).get("text", "")))
+    return {"type": "section", "text": {"type": "mrkdwn", "text": f"*{text}*"}}
 
 
 def may_have_posted(code: str) -> bool:
