@@ -7,12 +7,18 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
-from urllib.parse import urlsplit
 
 from sqlalchemy.exc import DBAPIError
 
 from bot import logs
-from bot.settings import Settings, SettingsError, load_settings, read_environment
+from bot.settings import (
+    DEFAULT_DATABASE_URL,
+    Settings,
+    SettingsError,
+    load_settings,
+    read_environment,
+)
+from storage.database import DatabaseUrlError, passwords_in, redacted, scrub
 
 EXIT_CONFIG = 2
 # Never logged, whatever a library prints at DEBUG.
@@ -80,13 +86,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_CONFIG
+    database_url = (env.get("DATABASE_URL") or "").strip() or DEFAULT_DATABASE_URL
     logs.configure(
         level=level,
         fmt=fmt,
-        secrets=[
-            *(env.get(name, "") for name in SECRET_SETTINGS),
-            urlsplit(env.get("DATABASE_URL", "")).password or "",
-        ],
+        secrets=[*(env.get(name, "") for name in SECRET_SETTINGS), *passwords_in(database_url)],
     )
     # Alembic and APScheduler narrate every step at INFO; Lightbulb logs what matters itself.
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -110,9 +114,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return EXIT_CONFIG
     except DBAPIError as error:
-        first_line = str(error.orig or error).strip().splitlines()[0]
-        print(f"Lightbulb can't use its database: {first_line}", file=sys.stderr)
-        print("Check DATABASE_URL and that the database server is running.", file=sys.stderr)
+        cause = error.orig or error
+        reason = (str(cause).strip().splitlines() or [type(cause).__name__])[0].rstrip(".")
+        print(
+            f"Lightbulb can't use its database: {scrub(reason, database_url)}. Check "
+            f"DATABASE_URL ({redacted(database_url)}) and that the database server is running.",
+            file=sys.stderr,
+        )
         return EXIT_UNAVAILABLE
     except KeyboardInterrupt:
         return 130
@@ -127,7 +135,6 @@ def _serve(env: dict[str, str], args: argparse.Namespace) -> int:
             "set it in .env, or run with --mode http."
         )
     from bot.serve import StartupError, serve
-    from storage.database import DatabaseUrlError
 
     try:
         asyncio.run(
@@ -151,7 +158,6 @@ def _serve(env: dict[str, str], args: argparse.Namespace) -> int:
 
 async def _migrate(env: dict[str, str]) -> int:
     from storage import migrate
-    from storage.database import DatabaseUrlError, redacted
 
     settings = load_settings(env, require_slack=False)
     try:
@@ -171,7 +177,6 @@ async def _reconcile(env: dict[str, str], days: int) -> int:
     from bot.reconcile import reconcile
     from bot.runtime import Runtime
     from storage import migrate
-    from storage.database import DatabaseUrlError
 
     if days < 1:
         raise SettingsError("--days must be 1 or more.")
@@ -249,7 +254,6 @@ async def _jobs(env: dict[str, str]) -> int:
 async def _ready(settings: Settings) -> None:
     """Refuse to run a job against a database that is not migrated."""
     from storage import migrate
-    from storage.database import DatabaseUrlError
 
     try:
         await migrate.ensure_migrated(settings.database_url)

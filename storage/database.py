@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import quote, quote_plus, unquote
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -19,10 +21,15 @@ from sqlalchemy.ext.asyncio import (
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+MASK = "***"
+# `scheme://user:password@host…` or `user:password@host…`. The password runs to the last
+# "@", where the host starts even when the password holds an unescaped "@"; this is all
+# that can be masked on a URL too malformed to parse.
+_CREDENTIALS = re.compile(r"^(?P<user>(?:[^:/@]*://)?+[^:/@]*:)(?P<password>.*)@", re.DOTALL)
 
 
 class DatabaseUrlError(ValueError):
-    """`DATABASE_URL` is not a form Lightbulb understands."""
+    """`DATABASE_URL` is not a form Lightbulb understands, or names a driver not installed."""
 
 
 def async_database_url(url: str) -> str:
@@ -31,13 +38,17 @@ def async_database_url(url: str) -> str:
     `sqlite:///file.db` → aiosqlite, `postgresql://` / `postgres://` → psycopg 3.
     URLs that already name an async driver are kept as they are.
     """
-    try:
-        parsed = make_url(url)
-    except Exception:
+    parsed = _parsed(url)
+    if parsed is None:
         raise DatabaseUrlError(
-            f"DATABASE_URL {url!r} is not a database URL: use sqlite:///path/to/lightbulb.db "
-            "or postgresql://user:password@host:5432/dbname."
-        ) from None
+            f"DATABASE_URL {redacted(url)!r} is not a database URL: use "
+            "sqlite:///path/to/lightbulb.db or postgresql://user:password@host:5432/dbname."
+        )
+    if "@" in (parsed.host or ""):
+        raise DatabaseUrlError(
+            f"DATABASE_URL {redacted(url)!r} has an @ in its user name or password: "
+            "write it there as %40."
+        )
     backend, _, driver = parsed.drivername.partition("+")
     if backend == "sqlite" and driver in ("", "aiosqlite"):
         return parsed.set(drivername="sqlite+aiosqlite").render_as_string(hide_password=False)
@@ -51,11 +62,52 @@ def async_database_url(url: str) -> str:
 
 
 def redacted(url: str) -> str:
-    """The URL with its password hidden, for messages and logs."""
+    """The URL with its password hidden, for messages and logs, however malformed it is."""
+    parsed = _parsed(url)
+    # SQLAlchemy ends a password at its first "@" and would show the rest as the host.
+    if parsed is None or "@" in (parsed.host or ""):
+        return _CREDENTIALS.sub(rf"\g<user>{MASK}@", url)
+    return scrub(parsed.render_as_string(hide_password=True), url)
+
+
+def passwords_in(url: str) -> set[str]:
+    """Every spelling of the password in `url` that a message might echo.
+
+    That is the password as written, as SQLAlchemy reads it, and as libpq's
+    `?password=` takes it, each also percent-decoded and percent-encoded.
+    """
+    found: set[str] = set()
+    written = _CREDENTIALS.match(url)
+    if written:
+        found.add(written["password"])
+    parsed = _parsed(url)
+    if parsed is not None:
+        found.add(parsed.password or "")
+        in_query = parsed.query.get("password", ())
+        found.update((in_query,) if isinstance(in_query, str) else in_query)
+    found |= {unquote(password) for password in found}
+    found |= {quote(password, safe="") for password in found}
+    found |= {quote_plus(password) for password in found}
+    found.discard("")
+    return found
+
+
+def _parsed(url: str) -> URL | None:
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        return make_url(url)
     except Exception:
-        return "<unparseable DATABASE_URL>"
+        return None
+
+
+def scrub(text: str, url: str) -> str:
+    """`text` with the password of `url` hidden wherever it appears, e.g. in a driver's error.
+
+    Only whole occurrences are masked, so that a short password does not garble the
+    message it appears in.
+    """
+    for password in sorted(passwords_in(url), key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(password)}(?!\w)", MASK, text)
+    return text
 
 
 def create_engine(url: str, *, foreign_keys: bool = True) -> AsyncEngine:
@@ -71,7 +123,13 @@ def create_engine(url: str, *, foreign_keys: bool = True) -> AsyncEngine:
         options["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     else:
         options.update(pool_pre_ping=True, pool_size=10, max_overflow=10)
-    engine = create_async_engine(async_url, **options)
+    try:
+        engine = create_async_engine(async_url, **options)
+    except ImportError as error:
+        raise DatabaseUrlError(
+            f"DATABASE_URL {redacted(url)!r} needs the Python package {error.name or 'driver'}, "
+            "which is not installed: install it, or write postgresql://… to use psycopg."
+        ) from None
     if is_sqlite:
         _configure_sqlite(engine, foreign_keys=foreign_keys)
     return engine

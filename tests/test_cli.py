@@ -8,10 +8,12 @@ import io
 import json
 import signal
 import time
+from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import urlencode
 
 import aiohttp
+import pytest
 from slack_sdk.signature import SignatureVerifier
 
 from tests.fake_slack import FakeSlack
@@ -49,6 +51,116 @@ async def test_serve_refuses_an_unmigrated_database_and_says_to_migrate(tmp_path
 
     assert code == 2 and "Traceback" not in err
     assert "python -m bot migrate" in err
+
+
+PASSWORD = "s3cretpw"
+COMMANDS = {"migrate": ("migrate",), "export": ("export",), "serve": ("serve", "--mode", "http")}
+# What `serve` needs to get as far as the database; `migrate` and `export` ignore it.
+SLACK_SETTINGS = {
+    "SLACK_BOT_TOKEN": BOT_TOKEN,
+    "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+    "IDEAS_CHANNEL": IDEAS_CHANNEL,
+    "SLACK_API_URL": "http://127.0.0.1:1/api/",
+}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize(
+    ("url", "problem", "remedy"),
+    [
+        pytest.param(
+            f"postgresql://u:{PASSWORD}@[::1:5432/db",
+            "'postgresql://u:***@[::1:5432/db' is not a database URL",
+            "use sqlite:///",
+            id="unclosed-ipv6-bracket",
+        ),
+        pytest.param(
+            f"postgresql://u:{PASSWORD}@host:notaport/db",
+            "'postgresql://u:***@host:notaport/db' is not a database URL",
+            "use sqlite:///",
+            id="port-not-a-number",
+        ),
+        pytest.param(
+            f"u:{PASSWORD}@host/db",
+            "'u:***@host/db' is not a database URL",
+            "use sqlite:///",
+            id="no-scheme",
+        ),
+        pytest.param(
+            f"postgresql://u:pw@{PASSWORD}@host/db",
+            "'postgresql://u:***@host/db' has an @ in its user name or password",
+            "write it there as %40",
+            id="unescaped-at-in-password",
+        ),
+        pytest.param(
+            f"nosuchdriver://u:{PASSWORD}@h/db",
+            "scheme 'nosuchdriver' is not supported",
+            "use sqlite:///",
+            id="unknown-scheme",
+        ),
+        pytest.param(
+            f"postgresql+asyncpg://u:{PASSWORD}@h/db",
+            "'postgresql+asyncpg://u:***@h/db' needs the Python package asyncpg",
+            "install it",
+            marks=pytest.mark.skipif(find_spec("asyncpg") is not None, reason="asyncpg is here"),
+            id="driver-not-installed",
+        ),
+    ],
+)
+async def test_a_malformed_database_url_is_one_line_without_its_password(
+    tmp_path: Path, command: str, url: str, problem: str, remedy: str
+) -> None:
+    code, out, err = await run_cli(tmp_path, *COMMANDS[command], DATABASE_URL=url, **SLACK_SETTINGS)
+
+    assert code == 2, err
+    assert_one_line_without_the_password(out, err)
+    assert err.startswith(f"DATABASE_URL {problem}") and remedy in err
+
+
+# Exit code 1, not 2: the URL may be right and the server only down, worth a retry.
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        pytest.param(
+            f"postgresql://u:{PASSWORD}@nonexistent.invalid/db",
+            "postgresql://u:***@nonexistent.invalid/db",
+            id="unresolvable-host",
+        ),
+        pytest.param(
+            f"postgresql://u:{PASSWORD}@127.0.0.1:{{port}}/db",
+            "postgresql://u:***@127.0.0.1:{port}/db",
+            id="refused-port",
+        ),
+        pytest.param(
+            f"postgresql://u@127.0.0.1:{{port}}/db?password={PASSWORD}",
+            "postgresql://u@127.0.0.1:{port}/db?password=***",
+            id="password-in-query",
+        ),
+    ],
+)
+async def test_an_unreachable_database_is_one_line_without_its_password(
+    tmp_path: Path, command: str, url: str, shown: str
+) -> None:
+    refusing = free_port()
+
+    code, out, err = await run_cli(
+        tmp_path,
+        *COMMANDS[command],
+        DATABASE_URL=url.format(port=refusing),
+        **SLACK_SETTINGS,
+    )
+
+    assert code == 1, err
+    assert_one_line_without_the_password(out, err)
+    assert err.startswith("Lightbulb can't use its database: ")
+    assert f"Check DATABASE_URL ({shown.format(port=refusing)}) and that the database" in err
+
+
+def assert_one_line_without_the_password(out: str, err: str) -> None:
+    assert PASSWORD not in out + err
+    assert "Traceback" not in err
+    assert err.strip().count("\n") == 0, err
 
 
 async def test_migrate_twice_is_safe(tmp_path: Path) -> None:
