@@ -104,8 +104,10 @@ async def experiment_started(
 async def experiment_cancelled(
     runtime: Runtime, *, experiment: Experiment, cancelled_by: str
 ) -> Changed | None:
-    """When the idea's last running experiment is cancelled, the idea goes back to where it
-    stood before experimenting ("new" when nothing says otherwise)."""
+    """When the idea's last running experiment is cancelled, the idea goes back to the status
+    it had before it became "experimenting", provided a cancelled experiment made it so. An
+    idea an admin moved to "experimenting", or whose experimenting began with an experiment
+    that concluded, was already experimenting before this one started, and stays so."""
     if experiment.idea_id is None:
         return None
     async with runtime.db.session() as session:
@@ -114,13 +116,26 @@ async def experiment_cancelled(
             return None
         if await experiments.running_on_idea(session=session, idea_id=experiment.idea_id):
             return None
-        before = await statuses.status_before(
-            session=session, idea_id=experiment.idea_id, status=rules.EXPERIMENTING
-        )
+        latest = await statuses.latest_change(session=session, idea_id=experiment.idea_id)
+        if latest is None or latest.to_status != rules.EXPERIMENTING:
+            # Experiments started before status changes were recorded moved the idea without
+            # a trace: it stood where its last recorded change had left it.
+            before = latest.to_status if latest is not None else rules.NEW
+        else:
+            began = (
+                await experiments.get_experiment(
+                    session=session, experiment_id=latest.experiment_id
+                )
+                if latest.experiment_id is not None
+                else None
+            )
+            if began is None or began.status != experiments.CANCELLED:
+                return None
+            before = latest.from_status
     return await change_status(
         runtime,
         idea_id=experiment.idea_id,
-        to=before or rules.NEW,
+        to=before,
         reason=f"Experiment #{experiment.id} was cancelled.",
         changed_by=cancelled_by,
         experiment_id=experiment.id,

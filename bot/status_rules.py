@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.slack import payload
-from bot.slack.text import escape
+from bot.slack.text import escape, slack_length
 from storage.votes import CLOSED_STATUSES
 
 NEW, UNDER_REVIEW, EXPERIMENTING = "new", "under review", "experimenting"
@@ -48,15 +48,28 @@ def parse_status(word: str) -> str | None:
     return _ALIASES.get(cleaned)
 
 
-def change_problem(*, current: str, to: str, reason: str) -> str | None:
-    """Why this change cannot be made, or None."""
+def status_problem(*, current: str, to: str) -> str | None:
+    """Why the idea cannot move to `to`, or None. A status can arrive from a form that was
+    never Slack's, so it is one of `STATUSES` or nothing is changed."""
+    if to not in STATUSES:
+        return "That is not a status Lightbulb knows. Pick one of: " + ", ".join(BADGES.values())
     if to == current:
         return f"The idea is already {to}."
+    return None
+
+
+def reason_problem(*, to: str, reason: str) -> str | None:
+    """Why `reason` will not do for a move to `to`, or None."""
     if to in NEED_A_REASON and not reason.strip():
         return f"Say why it is {to}: the author and voters will read it."
-    if len(reason) > REASON_LIMIT:
+    if slack_length(reason) > REASON_LIMIT:
         return f"Keep the reason to {REASON_LIMIT:,} characters."
     return None
+
+
+def change_problem(*, current: str, to: str, reason: str) -> str | None:
+    """Why this change cannot be made, or None."""
+    return status_problem(current=current, to=to) or reason_problem(to=to, reason=reason)
 
 
 @dataclass(frozen=True)

@@ -107,10 +107,13 @@ async def status_form_submitted(
             errors={status_blocks.F_STATUS: "This idea no longer exists."},
         )
         return
-    problem = rules.change_problem(current=idea.status, to=status, reason=reason)
+    problem = rules.status_problem(current=idea.status, to=status)
     if problem is not None:
-        field = status_blocks.F_STATUS if status == idea.status else status_blocks.F_REASON
-        await ack(response_action="errors", errors={field: problem})
+        await ack(response_action="errors", errors={status_blocks.F_STATUS: problem})
+        return
+    problem = rules.reason_problem(to=status, reason=reason)
+    if problem is not None:
+        await ack(response_action="errors", errors={status_blocks.F_REASON: problem})
         return
     await ack()
     changed = await idea_status.change_status(

@@ -60,11 +60,11 @@ async def history(*, session: AsyncSession, idea_id: int) -> list[StatusChange]:
     return list(result.scalars())
 
 
-async def status_before(*, session: AsyncSession, idea_id: int, status: str) -> str | None:
-    """What the idea was before it last became `status`, or None if it never did."""
+async def latest_change(*, session: AsyncSession, idea_id: int) -> StatusChange | None:
+    """The idea's most recent status change, or None if it is as it was shared."""
     result = await session.execute(
-        select(StatusChange.from_status)
-        .where(StatusChange.idea_id == idea_id, StatusChange.to_status == status)
+        select(StatusChange)
+        .where(StatusChange.idea_id == idea_id)
         .order_by(col(StatusChange.id).desc())
         .limit(1)
     )

@@ -3,13 +3,17 @@ history with who and why, the author and voters told, the post redrawn."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+from datetime import date, timedelta
 
+import sqlalchemy as sa
 from sqlmodel import col, select
 
 from bot.slack import experiment_blocks
-from storage.models import Idea, StatusChange
-from tests.harness import ADMIN, IDEAS_CHANNEL, Harness
+from storage import experiments as experiment_store
+from storage.models import Experiment, Idea, StatusChange
+from tests.harness import ADMIN, IDEAS_CHANNEL, LAB_CHANNEL, Harness, settled
 from tests.test_experiments import OWNER, experiment_fields
 
 AUTHOR, VOTER, STARTER = "U0AUTHOR1", "U0VOTER01", "U0STARTER"
@@ -56,6 +60,35 @@ async def start_on(lab: Harness, idea: Idea) -> None:
         experiment_blocks.EXPERIMENT_FORM, experiment_fields(idea=str(idea.id)), user=STARTER
     )
     assert reply.status == 200 and reply.text == ""
+
+
+async def cancel(lab: Harness, experiment: Experiment) -> None:
+    reply, _ = await lab.click(
+        experiment_blocks.CANCEL_ACTION,
+        experiment_blocks.button_value(experiment),
+        user=OWNER,
+        channel=LAB_CHANNEL,
+    )
+    assert reply.status == 200
+
+
+async def status_of(lab: Harness, idea: Idea) -> str:
+    async with lab.db.session() as session:
+        stored = await session.get(Idea, idea.id, populate_existing=True)
+    assert stored is not None
+    return stored.status
+
+
+async def cancelled_quietly(lab: Harness, idea: Idea, experiment: Experiment) -> None:
+    """Cancel the experiment and wait for all it sets off, DMs included."""
+    before = asyncio.all_tasks()
+    await cancel(lab, experiment)
+    await lab.fake.wait_until(
+        lambda: any("was cancelled" in m["text"] for m in thread_of(lab, idea)),
+        what="the cancelled reply",
+    )
+    await settled(before)
+    await lab.runtime.notices.drain()
 
 
 async def test_starting_an_experiment_is_a_status_change_the_author_and_voters_hear_of(
@@ -107,12 +140,7 @@ async def test_cancelling_the_last_experiment_puts_the_idea_back_and_says_so(
         what="the author hearing of the experiment",
     )
 
-    await lab.click(
-        experiment_blocks.CANCEL_ACTION,
-        experiment_blocks.button_value(experiment),
-        user=OWNER,
-        channel="C0EXPER01",
-    )
+    await cancel(lab, experiment)
 
     await lab.fake.wait_until(
         lambda: any("was cancelled" in b for b in dm_blocks(lab, AUTHOR)),
@@ -138,22 +166,112 @@ async def test_a_second_experiment_keeps_the_idea_experimenting_until_both_end(
     await start_on(lab, idea)
     first = await lab.experiment_posted(1)
     await start_on(lab, idea)
-    await lab.experiment_posted(2)
+    second = await lab.experiment_posted(2)
 
-    await lab.click(
-        experiment_blocks.CANCEL_ACTION,
-        experiment_blocks.button_value(first),
-        user=OWNER,
-        channel="C0EXPER01",
-    )
-    await lab.fake.wait_until(
-        lambda: len([m for m in thread_of(lab, idea) if "was cancelled" in m["text"]]) == 1,
-        what="the cancelled reply",
-    )
+    await cancelled_quietly(lab, idea, first)
 
     assert [(c.from_status, c.to_status) for c in await changes_of(lab, idea)] == [
         ("new", "experimenting")
     ]
+    assert await status_of(lab, idea) == "experimenting"
+
+    await cancel(lab, second)
+
+    await lab.fake.wait_until(
+        lambda: any("was cancelled" in b for b in dm_blocks(lab, AUTHOR)),
+        what="the author hearing of the cancellation",
+    )
+    changes = await changes_of(lab, idea)
+    assert [(c.from_status, c.to_status) for c in changes] == [
+        ("new", "experimenting"),
+        ("experimenting", "new"),
+    ]
+    assert changes[-1].experiment_id == second.id
+    assert await status_of(lab, idea) == "new"
+
+
+async def test_an_experiment_started_before_changes_were_recorded_puts_the_idea_back_too(
+    lab: Harness,
+) -> None:
+    idea = await voted_idea(lab)
+    await lab.command(f"status {idea.id} under-review Looking at it", user=ADMIN)
+    await lab.fake.wait_until(lambda: len(thread_of(lab, idea)) == 1, what="the status reply")
+    # As an earlier release left it: the idea moved to "experimenting" with no change recorded.
     async with lab.db.session() as session:
-        stored = await session.get(Idea, idea.id, populate_existing=True)
-    assert stored is not None and stored.status == "experimenting"
+        experiment = await experiment_store.create_experiment(
+            session=session,
+            hypothesis="Stand-ups of ten minutes are enough",
+            metric="minutes in meetings",
+            owner_id=OWNER,
+            started_by=STARTER,
+            ends_on=date.today() + timedelta(days=14),
+            idea_id=idea.id,
+        )
+        await session.execute(
+            sa.update(Idea).where(col(Idea.id) == idea.id).values(status="experimenting")
+        )
+
+    await cancel(lab, experiment)
+
+    await lab.fake.wait_until(
+        lambda: any("was cancelled" in b for b in dm_blocks(lab, AUTHOR)),
+        what="the author hearing of the cancellation",
+    )
+    changes = await changes_of(lab, idea)
+    assert [(c.from_status, c.to_status) for c in changes] == [
+        ("new", "under review"),
+        ("experimenting", "under review"),
+    ]
+    [news] = [b for b in dm_blocks(lab, AUTHOR) if "was cancelled" in b]
+    assert "back to 👀 Under review" in news
+    assert await status_of(lab, idea) == "under review"
+
+
+async def test_an_idea_an_admin_made_experimenting_stays_so_when_an_experiment_is_cancelled(
+    lab: Harness,
+) -> None:
+    idea = await voted_idea(lab)
+    await lab.command(f"status {idea.id} experimenting Trialled in the Lyon office", user=ADMIN)
+    await start_on(lab, idea)
+    experiment = await lab.experiment_posted()
+
+    await cancelled_quietly(lab, idea, experiment)
+
+    changes = await changes_of(lab, idea)
+    assert [(c.from_status, c.to_status, c.changed_by) for c in changes] == [
+        ("new", "experimenting", ADMIN)
+    ]
+    assert await status_of(lab, idea) == "experimenting"
+    assert not any("was cancelled" in b for b in dm_blocks(lab, AUTHOR))
+
+
+async def test_an_idea_still_experimenting_after_a_concluded_experiment_stays_so_on_a_cancel(
+    lab: Harness,
+) -> None:
+    idea = await voted_idea(lab)
+    await lab.command(f"status {idea.id} under-review Looking at it", user=ADMIN)
+    await start_on(lab, idea)
+    first = await lab.experiment_posted(1)
+    concluded = await lab.submit_view(
+        experiment_blocks.LEARNING_FORM,
+        {
+            "outcome": {"type": "radio_buttons", "selected_option": {"value": "validated"}},
+            "learned": {"type": "plain_text_input", "value": "Ten minutes are enough"},
+            "next_step": {"type": "plain_text_input", "value": "Try it in every team"},
+        },
+        user=OWNER,
+        private_metadata=json.dumps({"experiment_id": first.id}),
+    )
+    assert concluded.status == 200 and concluded.text == ""
+    await start_on(lab, idea)
+    second = await lab.experiment_posted(2)
+
+    await cancelled_quietly(lab, idea, second)
+
+    changes = await changes_of(lab, idea)
+    assert [(c.from_status, c.to_status) for c in changes] == [
+        ("new", "under review"),
+        ("under review", "experimenting"),
+    ]
+    assert await status_of(lab, idea) == "experimenting"
+    assert not any("was cancelled" in b for b in dm_blocks(lab, AUTHOR))

@@ -3,14 +3,15 @@ thread, the DMs (once, batched, never to the muted or departed) and the history.
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from bot.slack import status_blocks
 from bot.slack.blocks import CHANGE_STATUS_ACTION, START_EXPERIMENT_ACTION
-from storage import votes
+from storage import statuses, votes
 from storage.models import Idea
 from storage.votes import ReactionChange
-from tests.harness import ADMIN, IDEAS_CHANNEL, Harness, eventually
+from tests.harness import ADMIN, IDEAS_CHANNEL, Harness, eventually, settled
 
 AUTHOR, VOTER, GONE = "U0AUTHOR1", "U0VOTER01", "U0GONE001"
 
@@ -99,6 +100,60 @@ async def test_the_admin_gets_the_form_and_reasons_are_required(lab: Harness) ->
         status_blocks.STATUS_FORM, form_values("new"), user=ADMIN, private_metadata=metadata
     )
     assert "already new" in same.json()["errors"]["status"]
+
+
+async def test_a_status_the_form_never_offered_is_refused_next_to_the_field(
+    lab: Harness,
+) -> None:
+    idea = await voted_idea(lab)
+    metadata = json.dumps({"idea_id": idea.id})
+
+    def sent() -> int:
+        return len(lab.fake.calls_to("chat.postMessage")) + len(lab.fake.calls_to("chat.update"))
+
+    sent_before = sent()
+    before = asyncio.all_tasks()
+
+    for forged in ("pwned", "", "NEW", "under_review", "shipped " * 10):
+        reply = await lab.submit_view(
+            status_blocks.STATUS_FORM,
+            form_values(forged, "Trust me", owner=VOTER),
+            user=ADMIN,
+            private_metadata=metadata,
+        )
+        assert reply.status == 200, forged
+        assert reply.json()["response_action"] == "errors", forged
+        assert "not a status Lightbulb knows" in reply.json()["errors"]["status"], forged
+    await settled(before)
+    await lab.runtime.notices.drain()
+
+    async with lab.db.session() as session:
+        stored = await session.get(Idea, idea.id, populate_existing=True)
+        changes = await statuses.history(session=session, idea_id=idea.id or 0)
+    assert stored is not None and (stored.status, stored.owner_id) == ("new", None)
+    assert changes == []
+    assert sent() == sent_before
+
+
+async def test_a_forged_owner_is_not_stored(lab: Harness) -> None:
+    idea = await voted_idea(lab)
+
+    reply = await lab.submit_view(
+        status_blocks.STATUS_FORM,
+        form_values("under review", "Looking into it", owner="U" + "X" * 40),
+        user=ADMIN,
+        private_metadata=json.dumps({"idea_id": idea.id}),
+    )
+
+    assert reply.status == 200
+
+    async def reviewed() -> Idea | None:
+        async with lab.db.session() as session:
+            stored = await session.get(Idea, idea.id, populate_existing=True)
+        return stored if stored is not None and stored.status == "under review" else None
+
+    stored = await eventually(reviewed)
+    assert stored.owner_id is None
 
 
 async def test_a_change_updates_the_post_the_thread_and_tells_people_once(lab: Harness) -> None:

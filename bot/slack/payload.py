@@ -8,6 +8,7 @@ validation gives the person a friendly error instead of a trace.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 INPUT_ACTION = "value"
@@ -37,6 +38,9 @@ def as_dict(value: object) -> dict:
 def as_text(value: object) -> str:
     """`value` if it is text, else "": a number where Slack sends an ID names nobody."""
     return value if isinstance(value, str) else ""
+
+
+_USER_ID = re.compile(r"[UW][A-Z0-9]{2,31}")
 
 
 def action_value(body: dict) -> str:
@@ -71,7 +75,10 @@ def selected_option(view: dict, block_id: str) -> str:
 
 
 def selected_user(view: dict, block_id: str) -> str:
-    return as_text(element(view, block_id).get("selected_user"))
+    """The chosen person's ID, or "" when what arrived is not a Slack user ID (only a forged
+    form sends one): it is stored, so it must fit."""
+    chosen = as_text(element(view, block_id).get("selected_user"))
+    return chosen if _USER_ID.fullmatch(chosen) else ""
 
 
 def selected_date(view: dict, block_id: str) -> str:
