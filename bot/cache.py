@@ -1,9 +1,17 @@
-"""A small time-to-live cache whose concurrent misses for one key share a single load."""
+"""A small time-to-live cache, bounded in size, whose concurrent misses for one key share a
+single load.
+
+Without a bound, a long-running bot would keep every person and post it has ever seen. The
+cache holds at most `max_entries` values. A new key in a full cache makes room by dropping
+every expired entry (at most once per quarter of the bound in new keys) and then, if it is
+still full, the least recently used entry. An expired entry that is read is dropped too.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, TypeVar
 
@@ -12,25 +20,58 @@ V = TypeVar("V")
 
 _MISSING = object()
 
+DEFAULT_MAX_ENTRIES = 10_000
+
 
 class LoadingCache(Generic[K, V]):
-    def __init__(self, ttl: float) -> None:
+    def __init__(self, ttl: float, *, max_entries: int = DEFAULT_MAX_ENTRIES) -> None:
+        if max_entries < 1:
+            raise ValueError(f"max_entries must be at least 1, not {max_entries}")
         self._ttl = ttl
-        self._entries: dict[K, tuple[float, V]] = {}
+        self._max_entries = max_entries
+        # Least recently used first.
+        self._entries: OrderedDict[K, tuple[float, V]] = OrderedDict()
         self._loading: dict[K, asyncio.Future[V]] = {}
+        # Purging expired entries walks them all. A full cache purges at most once per this
+        # many new keys, so a new key costs O(1) on average however long the cache stays full.
+        self._purge_every = max(1, max_entries // 4)
+        self._added_since_purge = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def peek(self, key: K, default: V | None = None) -> V | None:
         """The fresh cached value, or `default`; never loads."""
         entry = self._entries.get(key)
-        if entry is None or entry[0] < time.monotonic():
+        if entry is None:
             return default
+        if entry[0] < time.monotonic():
+            del self._entries[key]
+            return default
+        self._entries.move_to_end(key)
         return entry[1]
 
     def put(self, key: K, value: V) -> None:
-        self._entries[key] = (time.monotonic() + self._ttl, value)
+        now = time.monotonic()
+        if key in self._entries:
+            self._entries.move_to_end(key)
+        else:
+            if len(self._entries) >= self._max_entries:
+                self._make_room(now)
+            self._added_since_purge += 1
+        self._entries[key] = (now + self._ttl, value)
 
     def drop(self, key: K) -> None:
         self._entries.pop(key, None)
+
+    def _make_room(self, now: float) -> None:
+        if self._added_since_purge >= self._purge_every:
+            self._added_since_purge = 0
+            expired = [key for key, (expires, _) in self._entries.items() if expires < now]
+            for key in expired:
+                del self._entries[key]
+        if len(self._entries) >= self._max_entries:
+            self._entries.popitem(last=False)
 
     async def get(
         self,

@@ -33,6 +33,9 @@ MAX_BATCH = 500
 GATHER_SECONDS = 0.02
 # Ideas change status rarely; a closed idea stops taking votes within this many seconds.
 IDEA_CACHE_SECONDS = 5.0
+# Only posts reacted to in the last IDEA_CACHE_SECONDS are worth keeping, and no workspace
+# reacts to this many different posts in that time.
+IDEA_CACHE_ENTRIES = 10_000
 # A message this old that is not an idea post will never become one.
 SETTLED_MESSAGE_SECONDS = 120.0
 # How long a vote waits to learn whether its voter is a person. A slow `users.info` (a rate
@@ -81,7 +84,7 @@ class VoteRecorder:
         self._vote_emojis = frozenset(vote_emojis)
         self._on_change = on_change
         self._posts: LoadingCache[tuple[str, str], IdeaPost | None] = LoadingCache(
-            IDEA_CACHE_SECONDS
+            IDEA_CACHE_SECONDS, max_entries=IDEA_CACHE_ENTRIES
         )
         self._queue: list[tuple[ReactionChange, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None

@@ -19,6 +19,10 @@ from bot.slack.posting import error_code
 log = logging.getLogger(__name__)
 
 USER_TTL_SECONDS = 12 * 3600
+# The largest companies have about 100,000 people; the rest is room for guests and people in
+# shared channels, so that loading the whole directory at start-up evicts nobody. Full, it
+# holds about 110 MB (bench/cache_memory.py).
+USER_CACHE_ENTRIES = 150_000
 SLACKBOT = "USLACKBOT"
 
 
@@ -58,7 +62,9 @@ class LookupFailed(Exception):
 class UserDirectory:
     def __init__(self, client: AsyncWebClient, *, ttl: float = USER_TTL_SECONDS) -> None:
         self._client = client
-        self._people: LoadingCache[str, SlackUser | None] = LoadingCache(ttl)
+        self._people: LoadingCache[str, SlackUser | None] = LoadingCache(
+            ttl, max_entries=USER_CACHE_ENTRIES
+        )
 
     def cached(self, user_id: str) -> SlackUser | None:
         return self._people.peek(user_id)
