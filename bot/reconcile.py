@@ -24,7 +24,7 @@ from storage.votes import CLOSED_STATUSES, ReactionChange
 
 log = logging.getLogger(__name__)
 
-# A restart checks the ideas voted on this recently, at most this many of them
+# A restart checks the ideas voted on or posted this recently, at most this many of them
 # (reactions.get is Tier 3: about 50 calls a minute).
 RECENT_ACTIVITY = timedelta(hours=1)
 RECENT_IDEAS_CHECKED = 40
@@ -60,11 +60,11 @@ async def reconcile(runtime: Runtime, *, days: int) -> ReconcileReport:
 
 
 async def repair_recent(runtime: Runtime) -> ReconcileReport:
-    """At start-up: re-read the ideas voted on in the last RECENT_ACTIVITY. A process that
-    died (or was killed) may have acknowledged votes it never committed; Slack will not send
-    those again, but its reactions still show them."""
+    """At start-up: re-read the ideas voted on or posted in the last RECENT_ACTIVITY. A
+    process that died (or was killed) may have acknowledged votes it never committed; Slack
+    will not send those again, but its reactions still show them."""
     async with runtime.db.session() as session:
-        active = await votes.voted_on_since(
+        active = await votes.active_since(
             session=session, since=utcnow() - RECENT_ACTIVITY, limit=RECENT_IDEAS_CHECKED
         )
     report = await _reconcile(runtime, active)

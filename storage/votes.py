@@ -188,8 +188,9 @@ async def posted_since(*, session: AsyncSession, since: datetime) -> list[Idea]:
     return list(result.scalars())
 
 
-async def voted_on_since(*, session: AsyncSession, since: datetime, limit: int) -> list[Idea]:
-    """Posted ideas whose votes changed at or after `since`, most recently voted first."""
+async def active_since(*, session: AsyncSession, since: datetime, limit: int) -> list[Idea]:
+    """Posted ideas voted on or posted at or after `since`, most recent activity first: a
+    brand-new idea has no stored vote to show that votes on it were acknowledged."""
     latest = sa.func.max(VoteReaction.updated_at)
     recent = (
         select(VoteReaction.idea_id, latest.label("latest"))
@@ -199,9 +200,12 @@ async def voted_on_since(*, session: AsyncSession, since: datetime, limit: int) 
     )
     result = await session.execute(
         select(Idea)
-        .join(recent, recent.c.idea_id == Idea.id)
-        .where(col(Idea.message_ts).is_not(None))
-        .order_by(recent.c.latest.desc())
+        .outerjoin(recent, recent.c.idea_id == Idea.id)
+        .where(
+            col(Idea.message_ts).is_not(None),
+            sa.or_(recent.c.latest.is_not(None), col(Idea.posted_at) >= since),
+        )
+        .order_by(sa.func.coalesce(recent.c.latest, Idea.posted_at).desc())
         .limit(limit)
     )
     return list(result.scalars())

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import sqlalchemy as sa
+from sqlmodel import col
+
 from bot.reconcile import reconcile, repair_recent
+from storage.models import Idea
 from tests.harness import BOT_TOKEN, IDEAS_CHANNEL, Harness
 from tests.processes import run_cli
 
@@ -74,9 +79,20 @@ async def test_reconcile_from_the_command_line(bot: Harness, tmp_path: Path) -> 
     assert "*1 vote*" in updated["blocks"][-1]["elements"][0]["text"]
 
 
+async def posted_hours_ago(bot: Harness, idea: Idea, hours: int) -> None:
+    async with bot.db.session() as session:
+        await session.execute(
+            sa.update(Idea)
+            .where(col(Idea.id) == idea.id)
+            .values(posted_at=datetime.now(UTC) - timedelta(hours=hours))
+        )
+
+
 async def test_a_restart_repairs_votes_acked_but_never_committed(bot: Harness) -> None:
     busy = await bot.share_idea("Busy idea")
     quiet = await bot.share_idea("Quiet idea")
+    await posted_hours_ago(bot, busy, 3)
+    await posted_hours_ago(bot, quiet, 3)
     bot.add_people("U0ANA0001", "U0BEN0001", "U0CAT0001")
     await bot.react(busy, "U0ANA0001")
     await bot.wait_judged(1)
@@ -95,3 +111,22 @@ async def test_a_restart_repairs_votes_acked_but_never_committed(bot: Harness) -
     assert await bot.votes_on(busy) == 3
     read = [c.args["timestamp"] for c in bot.fake.calls_to("reactions.get")]
     assert read == [busy.message_ts] and quiet.message_ts not in read
+
+
+async def test_a_restart_repairs_the_first_votes_on_a_brand_new_idea(bot: Harness) -> None:
+    fresh = await bot.share_idea("Brand-new idea")
+    old = await bot.share_idea("Idea from last week")
+    await posted_hours_ago(bot, old, 24 * 7)
+    voters = [f"U0VOTE{n:03d}" for n in range(12)]
+    bot.add_people(*voters)
+    assert fresh.message_ts is not None
+    # Twelve votes acknowledged, none stored: the process died before committing any.
+    bot.fake.set_reactions(
+        IDEAS_CHANNEL, fresh.message_ts, [{"name": "+1", "users": voters, "count": 12}]
+    )
+
+    report = await repair_recent(bot.runtime)
+
+    assert (report.checked, report.added) == (1, 12)
+    assert await bot.votes_on(fresh) == 12
+    assert [c.args["timestamp"] for c in bot.fake.calls_to("reactions.get")] == [fresh.message_ts]
