@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from bot import publishing, retried_posts
+from bot import limits, publishing, retried_posts
 from bot.capture import IdeaDraft
 from bot.publishing import PostOutcome
 from bot.runtime import Runtime
@@ -26,6 +26,10 @@ REFUSED = (
 )
 SEND_IT_AGAIN = "Please send it again in other words (fewer emoji or a shorter summary help)."
 
+TOO_MANY = (
+    f"That's more than {limits.IDEAS_PER_MINUTE} ideas from you in a minute, so this one "
+    "is not posted yet: keep the good ones coming, a little slower."
+)
 NOT_SAVED = "Lightbulb couldn't save your idea just now: its database did not answer."
 TRY_AGAIN = "Please send it again in a minute."
 
@@ -72,6 +76,8 @@ def retry_summary(outcomes: Sequence[PostOutcome]) -> str:
 async def share(runtime: Runtime, *, author_id: str, draft: IdeaDraft) -> dict:
     """Capture the idea and say how it went: the message for its author. When it could not
     even be stored, the message gives back everything they typed."""
+    if not await limits.may_share_idea(runtime, author_id=author_id):
+        return blocks.handed_back(problem=TOO_MANY, text=typed(draft), next_step=TRY_AGAIN)
     try:
         outcome = await publishing.capture_idea(runtime, author_id=author_id, draft=draft)
     except publishing.NotSaved:

@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import award_rules, capture, publishing, replies
+from bot import award_rules, capture, limits, publishing, replies
 from bot.leaderboard import parse_period
 from bot.runtime import Runtime
 from bot.slack import blocks, payload
@@ -99,6 +99,9 @@ async def idea_command(
         problem = capture.quick_idea_problem(parsed.text)
         if problem is not None:
             await _hand_back(ack, client, command, respond, problem=problem, text=parsed.text)
+            return
+        if not await limits.first_delivery(runtime, key=f"command:{payload.trigger_id(command)}"):
+            await ack(text=limits.ALREADY_HANDLED)
             return
         await ack()
         await respond(

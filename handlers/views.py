@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import capture, experiments, replies
+from bot import capture, experiments, limits, replies
 from bot import experiment_rules as rules
 from bot.runtime import Runtime
 from bot.slack import blocks, experiment_blocks, payload
@@ -46,6 +46,8 @@ async def idea_form_submitted(
         await ack(response_action="errors", errors=problems)
         return
     await ack()
+    if not await limits.first_delivery(runtime, key=limits.form_key(view)):
+        return
     user_id = payload.user_id(body)
     reply = await replies.share(runtime, author_id=user_id, draft=capture.clean(draft))
     await answers.dm(client, user_id, reply)
@@ -67,6 +69,8 @@ async def experiment_form_submitted(
         await ack(response_action="errors", errors=problems)
         return
     await ack()
+    if not await limits.first_delivery(runtime, key=limits.form_key(view)):
+        return
     user_id = payload.user_id(body)
     experiment, posted = await experiments.start(
         runtime, started_by=user_id, draft=draft, idea=idea
@@ -117,6 +121,8 @@ async def update_form_submitted(
     if experiment is None:
         return
     await ack()
+    if not await limits.first_delivery(runtime, key=limits.form_key(view)):
+        return
     user_id = payload.user_id(body)
     posted = await experiments.post_update(
         runtime, experiment=experiment, author_id=user_id, text=text.strip()

@@ -308,6 +308,7 @@ class Harness:
         *,
         user: str = "U0ALICE01",
         private_metadata: str = "",
+        view_id: str | None = None,
     ) -> Reply:
         """A `view_submission` with each block's element state as Slack sends it
         (`{"type": "datepicker", "selected_date": "2026-12-01"}` and so on)."""
@@ -318,7 +319,7 @@ class Harness:
             "api_app_id": "A0LIGHT01",
             "trigger_id": f"trigger-{next(self._ids)}",
             "view": {
-                "id": "V0FORM001",
+                "id": view_id or f"V0FORM{next(self._ids):03d}",
                 "team_id": TEAM_ID,
                 "type": "modal",
                 "callback_id": callback_id,
@@ -358,10 +359,14 @@ class Harness:
         return await self.interact(payload), trigger_id
 
 
-async def start_harness(database_url: str, **setting_overrides: str) -> tuple[Harness, Any]:
-    """Start fake Slack and the real app over HTTP; returns the harness and a closer."""
-    fake = FakeSlack(bot_token=BOT_TOKEN, team_id=TEAM_ID)
-    await fake.start()
+async def start_harness(
+    database_url: str, *, slack: FakeSlack | None = None, **setting_overrides: str
+) -> tuple[Harness, Any]:
+    """Start fake Slack (unless `slack` is one already running) and the real app over HTTP;
+    returns the harness and a closer. `close(keep_slack=True)` leaves fake Slack running."""
+    fake = slack or FakeSlack(bot_token=BOT_TOKEN, team_id=TEAM_ID)
+    if slack is None:
+        await fake.start()
     settings = settings_for_tests(database_url, fake.api_url, **setting_overrides)
     runtime = Runtime.build(settings)
     listener = await start_http(
@@ -383,12 +388,22 @@ async def start_harness(database_url: str, **setting_overrides: str) -> tuple[Ha
         metrics_url=f"http://127.0.0.1:{metrics_listener.port}",
     )
 
-    async def close() -> None:
+    async def close(*, keep_slack: bool = False) -> None:
         await http.close()
         await listener.close()
         await metrics_listener.close()
         await finish_pending_tasks()
         await runtime.close()
-        await fake.stop()
+        if not keep_slack:
+            await fake.stop()
 
     return harness, close
+
+
+async def restart(harness: Harness, close: Any, **setting_overrides: str) -> tuple[Harness, Any]:
+    """Stop the app and start it again on the same database, as a new process: nothing it
+    kept in memory survives. Slack stays up, with its messages and its people."""
+    await close(keep_slack=True)
+    return await start_harness(
+        harness.runtime.settings.database_url, slack=harness.fake, **setting_overrides
+    )

@@ -87,7 +87,8 @@ async def ideas_in(bot: Harness) -> list[Idea]:
 
 async def test_ideas_starting_with_command_words_are_posted_not_swallowed(bot: Harness) -> None:
     for number, sentence in enumerate(SENTENCES, start=1):
-        reply = await bot.command(sentence, user="U0AUTHOR1")
+        # A different author each time: one person may share only a few ideas a minute.
+        reply = await bot.command(sentence, user=f"U0AUTHOR{number:02d}")
         assert reply.status == 200 and reply.text == "", sentence
         responses = await bot.fake.wait_for_responses(count=number, timeout=20)
         assert f"Your idea #{number} is posted" in responses[-1]["text"], sentence

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import hashlib
 import hmac
+import itertools
 import json
 import logging
 import threading
@@ -221,6 +222,7 @@ async def test_other_paths_and_methods_are_4xx(bot: Harness) -> None:
 # -- hypothesis: a live bot on a thread of its own --------------------------------------
 
 STRANGER = "U0STRANGE"
+TRIGGERS = itertools.count(1)
 AUTHOR = "U0AUTHOR1"
 OWNER = "U0OWNER01"
 FUTURE = (date.today() + timedelta(days=30)).isoformat()
@@ -782,7 +784,8 @@ def test_whatever_is_typed_gets_an_answer_and_pings_nobody(
             "user_id": user,
             "channel_id": "C0RANDOM1",
             "team_id": TEAM_ID,
-            "trigger_id": "trigger-fuzz",
+            # Slack makes a trigger per invocation; a repeated one is a replay, handled once.
+            "trigger_id": f"trigger-fuzz-{next(TRIGGERS)}",
             "response_url": live.bot.fake.response_url("cmd"),
         }
     )
