@@ -40,6 +40,11 @@ class LoadingCache(Generic[K, V]):
     def __len__(self) -> int:
         return len(self._entries)
 
+    def __contains__(self, key: K) -> bool:
+        """Whether a fresh value is cached for `key`, a cached None included; never loads."""
+        entry = self._entries.get(key)
+        return entry is not None and entry[0] >= time.monotonic()
+
     def peek(self, key: K, default: V | None = None) -> V | None:
         """The fresh cached value, or `default`; never loads."""
         entry = self._entries.get(key)

@@ -47,7 +47,9 @@ class DigestReport:
 async def run(
     runtime: Runtime, *, now: datetime, period: str | None = None, take_skipped: bool = True
 ) -> DigestReport:
-    """Post the digest of the seven days up to `now`, once for its ISO week."""
+    """Post the digest of the seven days up to `now` (the moment it is for), once for its ISO
+    week. Days left are counted from the day it is composed, as the Home tab counts them: a
+    digest posted late must not promise days that have already gone."""
     period = period or periods.iso_week(now.astimezone(runtime.settings.tz))
     periods.parse_week(period)
     counts: dict[str, int] = {}
@@ -63,7 +65,7 @@ async def run(
             started=started,
             running=running,
             concluded=concluded,
-            today=today(runtime.settings.tz, now=now),
+            today=today(runtime.settings.tz),
         )
 
     delivery = await deliver(

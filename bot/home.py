@@ -30,6 +30,12 @@ from storage.models import Idea
 log = logging.getLogger(__name__)
 
 PUBLISH_EVERY = 5.0
+# People not known yet (after a restart, say) looked up per build for the departments count:
+# enough for a month's authors and voters in most teams at the first open, and in a large one
+# the count fills in over a few opens instead of one open setting off a round of users.info.
+PEOPLE_LOOKED_UP = 50
+# A slow Slack must not hold the Home back: past this, it counts the people known by then.
+PEOPLE_WAIT_SECONDS = 2.0
 
 
 class HomePublisher:
@@ -113,12 +119,12 @@ class HomePublisher:
                         offset=page * home_blocks.REVIEW_PAGE_SIZE,
                         limit=home_blocks.REVIEW_PAGE_SIZE,
                     )
-        # Only people already known: opening a Home never sets off a round of users.info.
-        titles = {
-            person: user.title
-            for person in numbers.people
-            if (user := runtime.users.cached(person)) is not None
-        }
+        # In a stable order, so that Homes built at the same time share their look-ups and
+        # each build after them looks up people the earlier ones did not reach.
+        known = await runtime.users.some(
+            sorted(numbers.people), look_up=PEOPLE_LOOKED_UP, wait=PEOPLE_WAIT_SECONDS
+        )
+        titles = {person: user.title for person, user in known.items()}
         return home_blocks.home_view(
             home_blocks.HomeData(
                 user_id=user_id,

@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 SETTLE_SECONDS = 0.5
 MAX_FAILED_UPDATES = 5
 VOTER_NAMES_SHOWN = 8
+# How long an update waits for Slack to name voters not known yet (after a restart, say). A
+# slow `users.info` must not hold the count back: past this, the post shows the names known,
+# and the rest are there for the next update.
+NAMES_WAIT_SECONDS = 0.5
 
 
 class PostRefresher:
@@ -97,7 +101,8 @@ class PostRefresher:
             first = await votes.first_voters(
                 session=session, idea_id=idea_id, limit=VOTER_NAMES_SHOWN
             )
-        names = [user.name for user in map(self._users.cached, first) if user is not None]
+        known = await self._users.some(first, look_up=VOTER_NAMES_SHOWN, wait=NAMES_WAIT_SECONDS)
+        names = [known[voter].name for voter in first if voter in known]
         await self._client.chat_update(
             channel=idea.channel_id,
             ts=idea.message_ts,

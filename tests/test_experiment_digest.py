@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
+import time
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import col
 
 from bot import experiment_digest
+from bot.time import today
 from storage import experiments as store
 from storage.models import Experiment
 from tests.harness import LAB_CHANNEL, Harness
@@ -69,11 +74,18 @@ async def test_a_quiet_week_gets_a_short_encouraging_post(lab: Harness) -> None:
 
 
 async def test_the_digest_lists_started_running_and_concluded(lab: Harness) -> None:
+    composed_on = today(lab.runtime.settings.tz)
     await experiment(
-        lab, "Fresh <idea>", created=NOW - timedelta(days=2), ends_on=date(2026, 11, 26)
+        lab,
+        "Fresh <idea>",
+        created=NOW - timedelta(days=2),
+        ends_on=composed_on + timedelta(days=3),
     )
     await experiment(
-        lab, "Long runner", created=NOW - timedelta(days=30), ends_on=date(2026, 11, 21)
+        lab,
+        "Long runner",
+        created=NOW - timedelta(days=30),
+        ends_on=composed_on - timedelta(days=2),
     )
     await experiment(
         lab,
@@ -132,3 +144,31 @@ async def test_a_digest_slack_refuses_is_reported_not_lost_silently(lab: Harness
     assert len(lab.fake.calls_to("chat.postMessage")) == 2  # the refused one, then one post
     # A failed post is known not to be in Slack: no need to search the channel for it.
     assert lab.fake.calls_to("conversations.history") == []
+
+
+@pytest.mark.settings(TIMEZONE="Pacific/Kiritimati")
+async def test_a_late_digest_counts_days_left_as_the_home_tab_does_that_day(lab: Harness) -> None:
+    ends_on = today(lab.runtime.settings.tz) + timedelta(days=14)
+    await experiment(lab, "Slow burner", created=NOW - timedelta(days=30), ends_on=ends_on)
+    # Caught up three days after the moment it was scheduled for.
+    scheduled = datetime.now(UTC) - timedelta(days=3)
+
+    report = await experiment_digest.run(lab.runtime, now=scheduled)
+    await lab.event(
+        {
+            "type": "app_home_opened",
+            "user": "U0OWNER01",
+            "channel": "D0OWNER01",
+            "tab": "home",
+            "event_ts": f"{time.time():.6f}",
+        }
+    )
+    [home] = await lab.fake.wait_for("views.publish")
+
+    assert report.posted
+    in_digest = re.search(r"Slow burner.* · (\d+ days left)", digest_text(lab))
+    in_home = re.search(
+        r"Slow burner.* · (\d+ days left)", json.dumps(home.args["view"], ensure_ascii=False)
+    )
+    assert in_digest is not None and in_home is not None
+    assert in_digest[1] == in_home[1] == "14 days left"

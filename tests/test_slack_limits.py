@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from tests.harness import TEAM_ID, Harness
+from tests.harness import IDEAS_CHANNEL, TEAM_ID, Harness, eventually
 
 RATE_LIMITED = {
     "token": "legacy",
@@ -60,6 +60,30 @@ async def test_a_vote_is_stored_while_slack_is_still_looking_up_the_voter(bot: H
     bot.fake.release("users.info")
     await bot.runtime.votes.drain()
     assert await bot.votes_on(idea) == 1
+
+
+async def test_the_count_shows_while_slack_is_slow_to_name_the_voter(bot: Harness) -> None:
+    idea = await bot.share_idea("Standing desks")
+    assert idea.message_ts is not None
+    bot.add_people("U0SLOW001", "U0NEXT001")
+    bot.fake.hold("users.info")
+
+    def vote_line() -> str:
+        message = bot.fake.message(IDEAS_CHANNEL, idea.message_ts or "")
+        return message["blocks"][-1]["elements"][0]["text"]
+
+    await bot.react(idea, "U0SLOW001")
+
+    await eventually(lambda: vote_line() == "*1 vote*", failure=vote_line)
+    bot.fake.release("users.info")
+    await bot.react(idea, "U0NEXT001")
+    # Slack's late answer is kept: the next update names the voter without asking again.
+    await eventually(
+        lambda: vote_line() == "*2 votes* · person-u0slow001, person-u0next001",
+        failure=vote_line,
+    )
+    asked = [c.args.get("user") for c in bot.fake.calls_to("users.info")]
+    assert asked.count("U0SLOW001") == 1
 
 
 async def test_a_bot_counted_before_slack_answered_is_taken_back(bot: Harness) -> None:

@@ -12,7 +12,7 @@ from bot.voting import Verdict
 from storage import votes
 from storage.models import Idea, VoteReaction
 from storage.votes import ReactionChange
-from tests.harness import IDEAS_CHANNEL, Harness, eventually
+from tests.harness import IDEAS_CHANNEL, Harness, eventually, restart, start_harness
 
 VOTERS = [f"U0VOTER{n:03d}" for n in range(200)]
 
@@ -245,6 +245,26 @@ async def test_a_vote_another_replica_recorded_mid_update_still_shows(bot: Harne
 
     line = await final_vote_line(bot, idea, "3 votes")
     assert "*3 votes*" in line
+
+
+async def test_voters_named_before_a_restart_are_named_after_it(migrated_url: str) -> None:
+    bot, close = await start_harness(migrated_url)
+    try:
+        idea = await bot.share_idea("Lunch and learn on Thursdays")
+        for user_id, name in (("U0ANA0001", "Ana"), ("U0BO00001", "Bo"), ("U0CY00001", "Cy")):
+            bot.fake.add_user(user_id, name=name)
+        await bot.react(idea, "U0ANA0001")
+        await bot.wait_judged(1)
+        await bot.react(idea, "U0BO00001")
+        await final_vote_line(bot, idea, "*2 votes* · Ana, Bo")
+        bot, close = await restart(bot, close)
+
+        await bot.react(idea, "U0CY00001")
+
+        line = await final_vote_line(bot, idea, "3 votes")
+        assert line == "*3 votes* · Ana, Bo, Cy"
+    finally:
+        await close()
 
 
 async def test_top_ranks_ideas_by_votes_with_links(bot: Harness) -> None:

@@ -7,7 +7,9 @@ person share a single request.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -65,6 +67,7 @@ class UserDirectory:
         self._people: LoadingCache[str, SlackUser | None] = LoadingCache(
             ttl, max_entries=USER_CACHE_ENTRIES
         )
+        self._lookups: set[asyncio.Future[list[SlackUser | BaseException | None]]] = set()
 
     def cached(self, user_id: str) -> SlackUser | None:
         return self._people.peek(user_id)
@@ -75,6 +78,36 @@ class UserDirectory:
     async def get(self, user_id: str) -> SlackUser | None:
         """The person, or None when Slack does not know them. Raises `LookupFailed`."""
         return await self._people.get(user_id, lambda: self._fetch(user_id))
+
+    async def some(
+        self, user_ids: Iterable[str], *, look_up: int, wait: float
+    ) -> dict[str, SlackUser]:
+        """Who these people are, by id: those already known, and the first `look_up` of the
+        others, asked of Slack together (a look-up already under way is shared). Slack gets
+        `wait` seconds to answer; past that, the people known by then, and the look-ups go on
+        and are kept for next time. People Slack does not know, or cannot say anything about
+        right now, are left out."""
+        wanted = list(dict.fromkeys(user_ids))
+        unseen = [person for person in wanted if person not in self._people][:look_up]
+        if unseen:
+            lookups = asyncio.gather(*map(self.get, unseen), return_exceptions=True)
+            self._lookups.add(lookups)
+            lookups.add_done_callback(self._looked_up)
+            await asyncio.wait([lookups], timeout=wait)
+        return {person: user for person in wanted if (user := self.cached(person)) is not None}
+
+    def _looked_up(self, lookups: asyncio.Future[list[SlackUser | BaseException | None]]) -> None:
+        self._lookups.discard(lookups)
+        if lookups.cancelled():
+            return
+        failed: list[LookupFailed] = []
+        for outcome in lookups.result():
+            if isinstance(outcome, LookupFailed):
+                failed.append(outcome)
+            elif isinstance(outcome, Exception):
+                log.error("looking someone up failed", exc_info=outcome)
+        if failed:
+            log.warning("could not look up %d people, left out for now: %s", len(failed), failed[0])
 
     async def _fetch(self, user_id: str) -> SlackUser | None:
         try:
