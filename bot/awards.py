@@ -61,10 +61,16 @@ class AwardsReport:
 
 
 async def run(
-    runtime: Runtime, *, now: datetime, period: str | None = None, take_skipped: bool = True
+    runtime: Runtime,
+    *,
+    now: datetime,
+    period: str | None = None,
+    take_skipped: bool = True,
+    moment: datetime | None = None,
 ) -> AwardsReport:
-    """Announce `period` (default: last month in TIMEZONE) once, and congratulate winners."""
-    period = period or periods.previous_month(now.astimezone(runtime.settings.tz))
+    """Announce `period` (default: the month before `moment`, the time it is scheduled for, in
+    TIMEZONE) once, and congratulate winners. `now` is the clock, for the claims."""
+    period = period or periods.previous_month((moment or now).astimezone(runtime.settings.tz))
     periods.parse_month(period)
     delivery = await deliver(
         runtime,

@@ -45,21 +45,28 @@ class DigestReport:
 
 
 async def run(
-    runtime: Runtime, *, now: datetime, period: str | None = None, take_skipped: bool = True
+    runtime: Runtime,
+    *,
+    now: datetime,
+    period: str | None = None,
+    take_skipped: bool = True,
+    moment: datetime | None = None,
 ) -> DigestReport:
-    """Post the digest of the seven days up to `now` (the moment it is for), once for its ISO
-    week. Days left are counted from the day it is composed, as the Home tab counts them: a
-    digest posted late must not promise days that have already gone."""
-    period = period or periods.iso_week(now.astimezone(runtime.settings.tz))
+    """Post the digest of the seven days up to `moment` (the time it is scheduled for; `now`
+    when not given), once for its ISO week. `now` is the clock, for the claims. Days left are
+    counted from the day it is composed, as the Home tab counts them: a digest posted late
+    must not promise days that have already gone."""
+    end = moment or now
+    period = period or periods.iso_week(end.astimezone(runtime.settings.tz))
     periods.parse_week(period)
     counts: dict[str, int] = {}
 
     async def compose() -> dict:
-        start = now - WEEK
+        start = end - WEEK
         async with runtime.db.session() as session:
-            started = await experiments.started_between(session=session, start=start, end=now)
+            started = await experiments.started_between(session=session, start=start, end=end)
             running = await experiments.running(session=session)
-            concluded = await experiments.concluded_between(session=session, start=start, end=now)
+            concluded = await experiments.concluded_between(session=session, start=start, end=end)
         counts.update(started=len(started), running=len(running), concluded=len(concluded))
         return experiment_blocks.digest(
             started=started,

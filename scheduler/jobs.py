@@ -86,7 +86,7 @@ async def run_job(
         )
         moment = fire or now
         period = job.period_of(moment.astimezone(runtime.settings.tz))
-        return await job.run(runtime, now=moment, period=period)
+        return await job.run(runtime, now=now, period=period, moment=moment)
     return await job.run(runtime, now=now, period=period)
 
 
@@ -117,7 +117,9 @@ async def run_due(job: Job, runtime: Runtime, *, now: datetime) -> Report | None
             return None
     if existing is not None and existing.status == job_runs.SKIPPED:
         return None
-    return await job.run(runtime, now=fire, period=period, take_skipped=False)
+    # The claims keep the clock's time, not the scheduled moment's: a claim left by a process
+    # that died must look old to the runs after it, or it would never be taken over.
+    return await job.run(runtime, now=now, period=period, take_skipped=False, moment=fire)
 
 
 async def catch_up(runtime: Runtime, *, now: datetime) -> list[Report]:

@@ -16,7 +16,9 @@ from sqlmodel import col
 from bot import awards
 from bot.slack import experiment_blocks
 from bot.slack.users import UserDirectory
+from scheduler import periods
 from scheduler.delivery import METADATA_EVENT
+from scheduler.jobs import JOBS, run_due
 from storage import experiments as experiment_store
 from storage import job_runs
 from storage.models import Award, Idea, JobRun, Learning, VoteReaction
@@ -353,6 +355,33 @@ async def test_a_stuck_claim_whose_post_never_went_out_is_posted_once(hall: Harn
     again = await awards.run(hall.runtime, now=OCTOBER_ANNOUNCED + timedelta(minutes=60))
 
     assert (taken.delivery.outcome, again.delivery.outcome) == ("posted", "already posted")
+    assert len(announcements(hall)) == 1
+
+
+async def test_the_timetable_takes_over_a_claim_left_by_a_process_that_died(hall: Harness) -> None:
+    """The timetable runs a job for its scheduled moment, days ago perhaps; the claim's age
+    is still measured on the clock."""
+    job = JOBS["monthly-awards"]
+    now = datetime.now(UTC)
+    fire = periods.latest_fire_time(
+        job.trigger(hall.runtime.settings), now=now, lookback=job.catch_up_within
+    )
+    assert fire is not None and job.period_of is not None
+    period = job.period_of(fire.astimezone(hall.runtime.settings.tz))
+    async with hall.db.session() as session:
+        session.add(
+            JobRun(
+                job=job.name,
+                period=period,
+                status=job_runs.CLAIMED,
+                claimed_at=now - timedelta(minutes=20),
+                claimed_by="gone:1",
+            )
+        )
+
+    report = await run_due(job, hall.runtime, now=now)
+
+    assert report is not None and "posted" in report.summary()
     assert len(announcements(hall)) == 1
 
 
