@@ -85,7 +85,8 @@ async def spawn(*args: str, env: dict[str, str] | None = None) -> asyncio.subpro
     return await asyncio.create_subprocess_exec(
         *args,
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        # Several bots may run at once: none takes the default metrics port.
+        env={**os.environ, "PYTHONPATH": str(ROOT), "METRICS_PORT": "off", **(env or {})},
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
     )

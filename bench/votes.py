@@ -136,7 +136,7 @@ async def post_idea(bot_url: str, db: Database, fake_url: str) -> str:
             "team_id": "T0001",
             "channel_id": CHANNEL,
             "response_url": f"{fake_url}/response/bench",
-            "trigger_id": "bench",
+            "trigger_id": f"bench-{time.time_ns()}",  # one per invocation, as Slack makes them
         }
     )
     data, headers = signed(body)

@@ -91,6 +91,13 @@ async def cancelled_quietly(lab: Harness, idea: Idea, experiment: Experiment) ->
     await lab.runtime.notices.drain()
 
 
+async def author_hears_of_cancellation(lab: Harness) -> None:
+    await lab.fake.wait_until(
+        lambda: any("was cancelled" in b for b in dm_blocks(lab, AUTHOR)),
+        what="the author hearing of the cancellation",
+    )
+
+
 async def test_starting_an_experiment_is_a_status_change_the_author_and_voters_hear_of(
     lab: Harness,
 ) -> None:
@@ -142,10 +149,7 @@ async def test_cancelling_the_last_experiment_puts_the_idea_back_and_says_so(
 
     await cancel(lab, experiment)
 
-    await lab.fake.wait_until(
-        lambda: any("was cancelled" in b for b in dm_blocks(lab, AUTHOR)),
-        what="the author hearing of the cancellation",
-    )
+    await author_hears_of_cancellation(lab)
     changes = await changes_of(lab, idea)
     assert [(c.from_status, c.to_status) for c in changes] == [
         ("new", "under review"),
@@ -177,10 +181,7 @@ async def test_a_second_experiment_keeps_the_idea_experimenting_until_both_end(
 
     await cancel(lab, second)
 
-    await lab.fake.wait_until(
-        lambda: any("was cancelled" in b for b in dm_blocks(lab, AUTHOR)),
-        what="the author hearing of the cancellation",
-    )
+    await author_hears_of_cancellation(lab)
     changes = await changes_of(lab, idea)
     assert [(c.from_status, c.to_status) for c in changes] == [
         ("new", "experimenting"),
@@ -213,10 +214,7 @@ async def test_an_experiment_started_before_changes_were_recorded_puts_the_idea_
 
     await cancel(lab, experiment)
 
-    await lab.fake.wait_until(
-        lambda: any("was cancelled" in b for b in dm_blocks(lab, AUTHOR)),
-        what="the author hearing of the cancellation",
-    )
+    await author_hears_of_cancellation(lab)
     changes = await changes_of(lab, idea)
     assert [(c.from_status, c.to_status) for c in changes] == [
         ("new", "under review"),
