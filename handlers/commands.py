@@ -100,10 +100,10 @@ async def idea_command(
         if problem is not None:
             await _hand_back(ack, client, command, respond, problem=problem, text=parsed.text)
             return
-        if not await limits.first_delivery(runtime, key=f"command:{payload.trigger_id(command)}"):
-            await ack(text=limits.ALREADY_HANDLED)
-            return
         await ack()
+        if not await limits.first_delivery(runtime, key=f"command:{payload.trigger_id(command)}"):
+            await respond(text=limits.ALREADY_HANDLED)
+            return
         await respond(
             **await replies.share(runtime, author_id=user_id, draft=capture.IdeaDraft(parsed.text))
         )
