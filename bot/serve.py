@@ -69,8 +69,7 @@ async def serve(
     # Start-up chores that must never hold up answering Slack.
     chores: set[asyncio.Task[Any]] = {
         asyncio.create_task(post_unposted(runtime), name="post-unposted"),
-        asyncio.create_task(_load_directory(runtime), name="load-user-directory"),
-        asyncio.create_task(repair_recent(runtime), name="repair-recent-votes"),
+        asyncio.create_task(_repair_after_loading_directory(runtime), name="repair-recent-votes"),
     }
     if scheduler is not None:
         # Periods missed while the bot was down are posted now, once.
@@ -161,6 +160,13 @@ def settle_heap() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(YOUNG_GC_THRESHOLD, 20, 20)
+
+
+async def _repair_after_loading_directory(runtime: Runtime) -> None:
+    """The repair judges every reaction it finds; with the directory loaded first, that costs
+    no `users.info` call per voter."""
+    await _load_directory(runtime)
+    await repair_recent(runtime)
 
 
 async def _load_directory(runtime: Runtime) -> None:
