@@ -54,7 +54,9 @@ async def apply_reactions(*, session: AsyncSession, changes: Sequence[ReactionCh
             "created_at": now,
             "updated_at": now,
         }
-        for c in latest.values()
+        # In key order, whatever order the changes came in: replicas writing overlapping
+        # batches at once then lock rows in the same order, and never deadlock.
+        for _key, c in sorted(latest.items())
     ]
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     await session.execute(_upsert(dialect), rows)

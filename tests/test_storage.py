@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from sqlalchemy import text
 
-from storage import ideas, migrate
+from storage import ideas, migrate, votes
 from storage.database import Database, DatabaseUrlError, async_database_url, create_engine
 
 
@@ -99,5 +99,34 @@ async def test_a_claim_left_by_a_dead_worker_can_be_taken_over(migrated_url: str
         later = ideas.utcnow() + ideas.STALE_POST_CLAIM * 2
         async with db.session() as session:
             assert await ideas.claim_post(session=session, idea_id=idea.id, now=later)
+    finally:
+        await db.dispose()
+
+
+async def test_vote_batches_from_replicas_never_deadlock(migrated_url: str) -> None:
+    """Replicas write overlapping batches at once (Slack delivers an event twice, to two of
+    them): whatever order the changes arrive in, the rows are locked in one order."""
+    db = Database(migrated_url)
+    try:
+        async with db.session() as session:
+            idea = await ideas.create_idea(session=session, author_id="U0ALICE01", text="x y")
+        idea_id = idea.id or 0
+        voters = [f"U{n:08d}" for n in range(300)]
+
+        async def write(order: list[str], round_: int) -> None:
+            changes = [
+                votes.ReactionChange(idea_id, voter, "+1", True, f"{1700000000 + round_}.000001")
+                for voter in order
+            ]
+            async with db.session() as session:
+                await votes.apply_reactions(session=session, changes=changes)
+
+        for round_ in range(10):
+            await asyncio.gather(
+                write(voters, round_), write(voters[::-1], round_), write(voters[::7], round_)
+            )
+
+        async with db.session() as session:
+            assert await votes.vote_count(session=session, idea_id=idea_id) == len(voters)
     finally:
         await db.dispose()
