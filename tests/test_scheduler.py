@@ -3,11 +3,11 @@ and one announcement from three replicas starting at once."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiohttp
 import pytest
 import sqlalchemy as sa
 from sqlmodel import col
@@ -186,10 +186,33 @@ async def test_three_replicas_starting_together_post_one_catch_up(
         "DATABASE_URL": hall.runtime.settings.database_url,
     }
     ports = [free_port() for _ in range(3)]
+    metrics_ports = [free_port() for _ in ports]
     replicas = [
-        await start_bot(tmp_path, "serve", "--mode", "http", "--port", str(port), **env)
-        for port in ports
+        await start_bot(
+            tmp_path,
+            "serve",
+            "--mode",
+            "http",
+            "--port",
+            str(port),
+            METRICS_PORT=str(metrics_port),
+            **env,
+        )  # fmt: skip
+        for port, metrics_port in zip(ports, metrics_ports, strict=True)
     ]
+
+    async def every_replica_tried() -> bool:
+        """Each replica counts its catch-up's outcome (posted, or found posted or claimed):
+        once all three have, a duplicate would already be in Slack."""
+        for metrics_port in metrics_ports:
+            try:
+                async with hall.http.get(f"http://127.0.0.1:{metrics_port}/metrics") as reply:
+                    page = await reply.text()
+            except aiohttp.ClientError:
+                return False
+            if 'lightbulb_job_runs_total{job="monthly-awards"' not in page:
+                return False
+        return True
 
     async def caught_up() -> bool:
         statuses = [status for job, _, status in await runs(hall) if job == "monthly-awards"]
@@ -199,7 +222,7 @@ async def test_three_replicas_starting_together_post_one_catch_up(
         await eventually(caught_up, timeout=START_PATIENCE, failure="no replica caught up")
         for port, replica in zip(ports, replicas, strict=True):
             await wait_until_healthy(hall.http, f"http://127.0.0.1:{port}", replica)
-        await asyncio.sleep(1.0)  # showing that no duplicate comes: time for one to show itself
+        await eventually(every_replica_tried, timeout=START_PATIENCE)
     finally:
         logs = [await stop_bot(replica) for replica in replicas]
     assert len(announcements(hall)) == 1, logs
