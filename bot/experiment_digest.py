@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.runtime import Runtime
-from bot.slack import experiment_blocks
+from bot.slack import digest_blocks
 from bot.time import today
 from scheduler import periods
 from scheduler.delivery import Delivery, deliver
@@ -68,7 +68,7 @@ async def run(
             running = await experiments.running(session=session)
             concluded = await experiments.concluded_between(session=session, start=start, end=end)
         counts.update(started=len(started), running=len(running), concluded=len(concluded))
-        return experiment_blocks.digest(
+        return digest_blocks.digest(
             started=started,
             running=running,
             concluded=concluded,

@@ -9,7 +9,7 @@ from bot import limits, publishing, retried_posts
 from bot.capture import IdeaDraft
 from bot.publishing import PostOutcome
 from bot.runtime import Runtime
-from bot.slack import blocks
+from bot.slack import answer_blocks
 from storage import ideas, reply_limits
 
 RETRY_HINT = (
@@ -77,11 +77,11 @@ async def share(runtime: Runtime, *, author_id: str, draft: IdeaDraft) -> dict:
     """Capture the idea and say how it went: the message for its author. When it could not
     even be stored, the message gives back everything they typed."""
     if not await limits.may_share_idea(runtime, author_id=author_id):
-        return blocks.handed_back(problem=TOO_MANY, text=typed(draft), next_step=TRY_AGAIN)
+        return answer_blocks.handed_back(problem=TOO_MANY, text=typed(draft), next_step=TRY_AGAIN)
     try:
         outcome = await publishing.capture_idea(runtime, author_id=author_id, draft=draft)
     except publishing.NotSaved:
-        return blocks.handed_back(problem=NOT_SAVED, text=typed(draft), next_step=TRY_AGAIN)
+        return answer_blocks.handed_back(problem=NOT_SAVED, text=typed(draft), next_step=TRY_AGAIN)
     if outcome.refused:
         return _refused(outcome, draft)
     return {"text": outcome_text(outcome)}
@@ -123,7 +123,7 @@ async def _tell_author(runtime: Runtime, outcome: PostOutcome) -> None:
 
 def _refused(outcome: PostOutcome, draft: IdeaDraft) -> dict:
     problem = REFUSED.format(code=outcome.error)
-    return blocks.handed_back(problem=problem, text=typed(draft), next_step=SEND_IT_AGAIN)
+    return answer_blocks.handed_back(problem=problem, text=typed(draft), next_step=SEND_IT_AGAIN)
 
 
 # Long enough that a button is never taken twice.

@@ -14,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import capture, experiments, replies
 from bot.runtime import Runtime
-from bot.slack import experiment_blocks, payload
+from bot.slack import experiment_blocks, experiment_forms, payload
 from bot.slack.blocks import POST_AS_IDEA_ACTION, START_EXPERIMENT_ACTION
 from bot.time import today
 from handlers import answers
@@ -35,14 +35,12 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     async def on_update(
         ack: AsyncAck, body: dict, client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        await manage_experiment(runtime, ack, body, client, respond, experiment_blocks.update_form)
+        await manage_experiment(runtime, ack, body, client, respond, experiment_forms.update_form)
 
     async def on_conclude(
         ack: AsyncAck, body: dict, client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        await manage_experiment(
-            runtime, ack, body, client, respond, experiment_blocks.learning_form
-        )
+        await manage_experiment(runtime, ack, body, client, respond, experiment_forms.learning_form)
 
     async def on_snooze(
         ack: AsyncAck, body: dict, client: AsyncWebClient, respond: AsyncRespond
@@ -94,7 +92,7 @@ async def open_experiment_form(
 ) -> bool:
     """Open the experiment form right away, while the trigger is fresh."""
     user_id = payload.user_id(body) or payload.as_text(body.get("user_id"))
-    form = experiment_blocks.experiment_form(
+    form = experiment_forms.experiment_form(
         owner_id=user_id,
         ends_on=today(runtime.settings.tz) + timedelta(days=DEFAULT_EXPERIMENT_DAYS),
         idea_id=idea_id,

@@ -13,7 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import award_rules, capture, limits, publishing, replies
 from bot.leaderboard import parse_period
 from bot.runtime import Runtime
-from bot.slack import blocks, payload
+from bot.slack import answer_blocks, idea_forms, payload
 from handlers import statuses
 from handlers.actions import open_experiment_form
 from storage import votes
@@ -45,10 +45,10 @@ async def idea_command(
     user_id = command["user_id"]
 
     if parsed.action is capture.Action.HELP and parsed.text.lower() == "awards":
-        await ack(**blocks.private_note(award_rules.RULES_TEXT))
+        await ack(**answer_blocks.private_note(award_rules.RULES_TEXT))
     elif parsed.action is capture.Action.HELP:
         await ack(
-            **blocks.help_message(
+            **answer_blocks.help_message(
                 ideas_channel=settings.ideas_channel,
                 vote_emojis=settings.vote_emojis,
                 unknown=parsed.unknown,
@@ -64,7 +64,7 @@ async def idea_command(
         async with runtime.db.session() as session:
             rows, total = await votes.ideas_of(session=session, author_id=user_id)
         entries = [(i.id or 0, i.text, i.permalink, n, i.status) for i, n in rows]
-        await respond(**blocks.my_ideas_message(entries, total=total))
+        await respond(**answer_blocks.my_ideas_message(entries, total=total))
     elif parsed.action is capture.Action.EXPERIMENT:
         await ack()
         idea_id = payload.parse_id(parsed.text)
@@ -76,9 +76,11 @@ async def idea_command(
     elif parsed.action is capture.Action.STATUS:
         await ack()
         reply = await statuses.status_command(runtime, user_id=user_id, text=parsed.text)
-        await respond(**blocks.private_note(reply))
+        await respond(**answer_blocks.private_note(reply))
     elif parsed.action is capture.Action.HISTORY:
-        await ack(**blocks.private_note(await statuses.history_command(runtime, text=parsed.text)))
+        await ack(
+            **answer_blocks.private_note(await statuses.history_command(runtime, text=parsed.text))
+        )
     elif parsed.action in (capture.Action.MUTE, capture.Action.UNMUTE):
         idea_id = payload.parse_id(parsed.text)
         if idea_id is None:
@@ -116,7 +118,9 @@ async def _top(ack: AsyncAck, respond: AsyncRespond, runtime: Runtime, text: str
         rows = await votes.leaderboard(session=session, since=period.since)
     entries = [(idea.id or 0, idea.text, idea.permalink, count) for idea, count in rows]
     other = "all" if period.name == "month" else "month"
-    await respond(**blocks.leaderboard_message(entries, label=period.label, other_period=other))
+    await respond(
+        **answer_blocks.leaderboard_message(entries, label=period.label, other_period=other)
+    )
 
 
 async def _hand_back(
@@ -135,9 +139,9 @@ async def _hand_back(
         if fits_form
         else "Shorten it and send it again, or type `/idea` alone for the form."
     )
-    await ack(**blocks.handed_back(problem=problem, text=text, next_step=next_step))
+    await ack(**answer_blocks.handed_back(problem=problem, text=text, next_step=next_step))
     if fits_form:
-        form = blocks.idea_form(
+        form = idea_forms.idea_form(
             capture.IdeaDraft(text="", details=text),
             notice=f":pencil2: {problem} Your text is in the details below: "
             "add a one-line summary and the problem it solves.",
@@ -150,7 +154,7 @@ async def _open_form(
 ) -> None:
     try:
         await client.views_open(
-            trigger_id=payload.trigger_id(command), view=form or blocks.idea_form()
+            trigger_id=payload.trigger_id(command), view=form or idea_forms.idea_form()
         )
     except SlackApiError as error:
         log.warning("views.open failed: %s", error.response.get("error"))

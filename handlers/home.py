@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.home import HomePublisher
-from bot.slack import blocks, home_blocks, payload
+from bot.slack import home_blocks, idea_forms, payload
 from bot.slack.posting import SLACK_FAILURES, error_code
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,9 @@ def register(app: AsyncApp, publisher: HomePublisher) -> None:
     async def on_new_idea(ack: AsyncAck, body: dict, client: AsyncWebClient) -> None:
         await ack()
         try:
-            await client.views_open(trigger_id=payload.trigger_id(body), view=blocks.idea_form())
+            await client.views_open(
+                trigger_id=payload.trigger_id(body), view=idea_forms.idea_form()
+            )
         except SlackApiError as error:
             log.warning("views.open failed: %s", error.response.get("error"))
 

@@ -8,10 +8,10 @@ from collections.abc import Awaitable, Callable
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import capture, experiments, limits, replies
+from bot import capture, experiments, lab_posts, limits, replies
 from bot import experiment_rules as rules
 from bot.runtime import Runtime
-from bot.slack import blocks, experiment_blocks, payload
+from bot.slack import experiment_forms, idea_forms, payload
 from bot.time import today
 from handlers import answers
 from storage import experiments as experiment_store
@@ -31,16 +31,16 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 
         return on_submit
 
-    app.view(blocks.IDEA_FORM_CALLBACK)(submitted(idea_form_submitted))
-    app.view(experiment_blocks.EXPERIMENT_FORM)(submitted(experiment_form_submitted))
-    app.view(experiment_blocks.UPDATE_FORM)(submitted(update_form_submitted))
-    app.view(experiment_blocks.LEARNING_FORM)(submitted(learning_form_submitted))
+    app.view(idea_forms.IDEA_FORM_CALLBACK)(submitted(idea_form_submitted))
+    app.view(experiment_forms.EXPERIMENT_FORM)(submitted(experiment_form_submitted))
+    app.view(experiment_forms.UPDATE_FORM)(submitted(update_form_submitted))
+    app.view(experiment_forms.LEARNING_FORM)(submitted(learning_form_submitted))
 
 
 async def idea_form_submitted(
     runtime: Runtime, *, ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient
 ) -> None:
-    draft = blocks.form_values(view)
+    draft = idea_forms.form_values(view)
     problems = capture.form_problems(draft)
     if problems:
         await ack(response_action="errors", errors=problems)
@@ -56,7 +56,7 @@ async def idea_form_submitted(
 async def experiment_form_submitted(
     runtime: Runtime, *, ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient
 ) -> None:
-    draft = experiment_blocks.experiment_form_values(view)
+    draft = experiment_forms.experiment_form_values(view)
     problems = rules.experiment_problems(draft, today=today(runtime.settings.tz))
     idea = None
     idea_id = payload.parse_id(draft.idea_ref)
@@ -98,7 +98,7 @@ async def _managed_experiment(
     shows why, next to `field`."""
     experiment, problem = await experiments.managed_by(
         runtime,
-        experiment_id=experiment_blocks.form_experiment_id(view),
+        experiment_id=experiment_forms.form_experiment_id(view),
         user_id=payload.user_id(body),
     )
     if experiment is not None and experiment.status != experiment_store.RUNNING:
@@ -131,7 +131,7 @@ async def update_form_submitted(
         # Stored once and delivered later: asking for it again would post it twice.
         waiting_for = (
             "its card is not posted yet"
-            if posted.error == experiments.CARD_NOT_POSTED
+            if posted.error == lab_posts.CARD_NOT_POSTED
             else f"Slack didn't take it just now (`{posted.error}`)"
         )
         await answers.dm(

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import experiments, replies, retried_posts
+from bot import lab_posts, replies, retried_posts
 from bot.runtime import Runtime
 from scheduler.jobs import JOBS, Job, catch_up, run_due
 
@@ -90,7 +90,7 @@ async def post_unposted(runtime: Runtime) -> None:
     """Everything Slack did not take the first time: ideas, experiment cards, updates and
     learnings, replies in idea threads and status DMs."""
     await replies.post_unposted_ideas(runtime)
-    await experiments.post_missing(runtime)
+    await lab_posts.post_missing(runtime)
     await retried_posts.post_pending(runtime)
 
 

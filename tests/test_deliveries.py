@@ -8,9 +8,8 @@ from typing import TypeVar
 
 from sqlmodel import col, select
 
-from bot import experiments as experiment_service
-from bot import retried_posts
-from bot.slack import experiment_blocks
+from bot import lab_posts, retried_posts
+from bot.slack import experiment_forms
 from scheduler.timetable import post_unposted
 from storage import experiments as store
 from storage.models import Experiment, ExperimentUpdate, Learning
@@ -45,7 +44,7 @@ def dms_to(lab: Harness, person: str) -> list[str]:
 
 async def conclude(lab: Harness, experiment: Experiment) -> None:
     reply = await lab.submit_view(
-        experiment_blocks.LEARNING_FORM,
+        experiment_forms.LEARNING_FORM,
         LEARNING_FIELDS,
         user=OWNER,
         private_metadata=json.dumps({"experiment_id": experiment.id}),
@@ -85,13 +84,13 @@ async def test_a_learning_card_slack_refused_is_posted_later_once(lab: Harness) 
     assert "no need to submit it again" in dms_to(lab, OWNER)[-1]
     learning = await learning_of(lab, experiment)
     assert learning.message_ts is None
-    assert posts_of(lab, LAB_CHANNEL, experiment_service.LEARNING_JOB) == []
+    assert posts_of(lab, LAB_CHANNEL, lab_posts.LEARNING_JOB) == []
 
     lab.fake.not_in_channels.discard(LAB_CHANNEL)
     await post_unposted(lab.runtime)
     await post_unposted(lab.runtime)
 
-    [card] = posts_of(lab, LAB_CHANNEL, experiment_service.LEARNING_JOB)
+    [card] = posts_of(lab, LAB_CHANNEL, lab_posts.LEARNING_JOB)
     assert card["metadata"]["event_payload"] == {"job": "learning-card", "period": str(learning.id)}
     assert "People used the time for email" in texts(card)
     learning = await learning_of(lab, experiment)
@@ -115,11 +114,11 @@ async def test_a_learning_card_slack_took_without_answering_is_found_not_repeate
     await lab.fake.wait_until(
         lambda: any("is saved" in t for t in dms_to(lab, OWNER)), what="the owner's DM"
     )
-    assert len(posts_of(lab, LAB_CHANNEL, experiment_service.LEARNING_JOB)) == 1
+    assert len(posts_of(lab, LAB_CHANNEL, lab_posts.LEARNING_JOB)) == 1
 
     await post_unposted(lab.runtime)
 
-    [card] = posts_of(lab, LAB_CHANNEL, experiment_service.LEARNING_JOB)
+    [card] = posts_of(lab, LAB_CHANNEL, lab_posts.LEARNING_JOB)
     assert (await learning_of(lab, experiment)).message_ts == card["ts"]
     assert lab.fake.calls_to("conversations.history")
 
@@ -129,7 +128,7 @@ async def test_a_refused_update_is_stored_once_and_posted_later_once(lab: Harnes
     lab.fake.not_in_channels.add(LAB_CHANNEL)
 
     reply = await lab.submit_view(
-        experiment_blocks.UPDATE_FORM,
+        experiment_forms.UPDATE_FORM,
         {"update": {"type": "plain_text_input", "value": "Week 1: 12% fewer minutes"}},
         user=OWNER,
         private_metadata=json.dumps({"experiment_id": experiment.id}),
@@ -148,7 +147,7 @@ async def test_a_refused_update_is_stored_once_and_posted_later_once(lab: Harnes
     await post_unposted(lab.runtime)
     await post_unposted(lab.runtime)
 
-    [posted] = posts_of(lab, LAB_CHANNEL, experiment_service.UPDATE_JOB)
+    [posted] = posts_of(lab, LAB_CHANNEL, lab_posts.UPDATE_JOB)
     assert posted["thread_ts"] == experiment.message_ts
     assert "12% fewer minutes" in texts(posted)
     [update] = await updates_of(lab, experiment)
@@ -162,7 +161,7 @@ async def test_an_update_slack_took_without_answering_is_found_in_the_thread(
     lab.fake.lose_answer_next("chat.postMessage", status=503)
 
     await lab.submit_view(
-        experiment_blocks.UPDATE_FORM,
+        experiment_forms.UPDATE_FORM,
         {"update": {"type": "plain_text_input", "value": "Week 2: steady"}},
         user=OWNER,
         private_metadata=json.dumps({"experiment_id": experiment.id}),
@@ -173,7 +172,7 @@ async def test_an_update_slack_took_without_answering_is_found_in_the_thread(
 
     await post_unposted(lab.runtime)
 
-    [posted] = posts_of(lab, LAB_CHANNEL, experiment_service.UPDATE_JOB)
+    [posted] = posts_of(lab, LAB_CHANNEL, lab_posts.UPDATE_JOB)
     [update] = await updates_of(lab, experiment)
     assert update.message_ts == posted["ts"]
     assert lab.fake.calls_to("conversations.replies")

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from bot.slack import experiment_blocks
+from bot.slack import experiment_blocks, experiment_forms
 from storage import experiments as experiment_store
 from storage.models import Experiment, Idea, StatusChange
 from tests.harness import ADMIN, IDEAS_CHANNEL, LAB_CHANNEL, Harness, settled
@@ -57,7 +57,7 @@ def post_of(lab: Harness, idea: Idea) -> str:
 
 async def start_on(lab: Harness, idea: Idea) -> None:
     reply = await lab.submit_view(
-        experiment_blocks.EXPERIMENT_FORM, experiment_fields(idea=str(idea.id)), user=STARTER
+        experiment_forms.EXPERIMENT_FORM, experiment_fields(idea=str(idea.id)), user=STARTER
     )
     assert reply.status == 200 and reply.text == ""
 
@@ -251,7 +251,7 @@ async def test_an_idea_still_experimenting_after_a_concluded_experiment_stays_so
     await start_on(lab, idea)
     first = await lab.experiment_posted(1)
     concluded = await lab.submit_view(
-        experiment_blocks.LEARNING_FORM,
+        experiment_forms.LEARNING_FORM,
         {
             "outcome": {"type": "radio_buttons", "selected_option": {"value": "validated"}},
             "learned": {"type": "plain_text_input", "value": "Ten minutes are enough"},

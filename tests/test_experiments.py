@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from bot.slack import experiment_blocks
+from bot.slack import experiment_blocks, experiment_forms
 from bot.slack.blocks import START_EXPERIMENT_ACTION
 from scheduler.timetable import post_unposted
 from storage import experiments as store
@@ -43,7 +43,7 @@ async def start_experiment(lab: Harness, idea: Idea | None = None) -> Experiment
     thing the form does, so none of its posts is still to come."""
     told = len(dms_to(lab, "U0STARTER"))
     await lab.submit_view(
-        experiment_blocks.EXPERIMENT_FORM,
+        experiment_forms.EXPERIMENT_FORM,
         experiment_fields(idea=str(idea.id) if idea else ""),
         user="U0STARTER",
     )
@@ -97,7 +97,7 @@ async def test_the_experiment_command_opens_the_form_with_the_idea_it_names(
     await lab.command("experiment", trigger_id="trigger-exp")
     [opened] = await lab.fake.wait_for("views.open")
     assert opened.args["trigger_id"] == "trigger-exp"
-    assert opened.args["view"]["callback_id"] == experiment_blocks.EXPERIMENT_FORM
+    assert opened.args["view"]["callback_id"] == experiment_forms.EXPERIMENT_FORM
 
     await lab.command("Experiment #12", trigger_id="trigger-exp-12")
     [_, opened] = await lab.fake.wait_for("views.open", count=2)
@@ -149,7 +149,7 @@ async def test_an_empty_hypothesis_and_a_past_end_date_are_inline_errors(lab: Ha
     yesterday = (date.today() - timedelta(days=2)).isoformat()
 
     reply = await lab.submit_view(
-        experiment_blocks.EXPERIMENT_FORM, experiment_fields(hypothesis="  ", ends_on=yesterday)
+        experiment_forms.EXPERIMENT_FORM, experiment_fields(hypothesis="  ", ends_on=yesterday)
     )
 
     body = reply.json()
@@ -160,7 +160,7 @@ async def test_an_empty_hypothesis_and_a_past_end_date_are_inline_errors(lab: Ha
 
 
 async def test_an_unknown_idea_number_is_an_inline_error(lab: Harness) -> None:
-    reply = await lab.submit_view(experiment_blocks.EXPERIMENT_FORM, experiment_fields(idea="#99"))
+    reply = await lab.submit_view(experiment_forms.EXPERIMENT_FORM, experiment_fields(idea="#99"))
 
     assert reply.json()["errors"] == {"idea": "There is no idea #99. Leave it empty, or fix it."}
 
@@ -181,10 +181,10 @@ async def test_only_the_owner_or_an_admin_may_update_or_conclude(lab: Harness) -
         )
         opened = await lab.fake.wait_for("views.open", count=1 + (user == ADMIN))
         assert opened[-1].args["trigger_id"] == trigger
-        assert opened[-1].args["view"]["callback_id"] == experiment_blocks.LEARNING_FORM
+        assert opened[-1].args["view"]["callback_id"] == experiment_forms.LEARNING_FORM
 
     stale = await lab.submit_view(
-        experiment_blocks.UPDATE_FORM,
+        experiment_forms.UPDATE_FORM,
         {"update": {"type": "plain_text_input", "value": "sneaky"}},
         user="U0NOSY001",
         private_metadata=json.dumps({"experiment_id": experiment.id}),
@@ -197,7 +197,7 @@ async def test_the_owners_update_is_threaded_under_the_card(lab: Harness) -> Non
     posted = len(lab.fake.calls_to("chat.postMessage"))
 
     reply = await lab.submit_view(
-        experiment_blocks.UPDATE_FORM,
+        experiment_forms.UPDATE_FORM,
         {"update": {"type": "plain_text_input", "value": "Week 1: 12% fewer minutes <!here>"}},
         user=OWNER,
         private_metadata=json.dumps({"experiment_id": experiment.id}),
@@ -221,7 +221,7 @@ async def test_concluding_shares_the_learning_as_a_result_once(lab: Harness) -> 
     metadata = json.dumps({"experiment_id": experiment.id})
 
     reply = await lab.submit_view(
-        experiment_blocks.LEARNING_FORM, learning_fields, user=OWNER, private_metadata=metadata
+        experiment_forms.LEARNING_FORM, learning_fields, user=OWNER, private_metadata=metadata
     )
 
     assert reply.status == 200
@@ -244,7 +244,7 @@ async def test_concluding_shares_the_learning_as_a_result_once(lab: Harness) -> 
     await eventually(concluded_in_idea_thread)
 
     again = await lab.submit_view(
-        experiment_blocks.LEARNING_FORM, learning_fields, user=ADMIN, private_metadata=metadata
+        experiment_forms.LEARNING_FORM, learning_fields, user=ADMIN, private_metadata=metadata
     )
     assert "already concluded" in again.json()["errors"]["learned"]
     async with lab.db.session() as session:
@@ -299,7 +299,7 @@ async def test_the_learning_form_checks_every_field(lab: Harness) -> None:
     experiment = await start_experiment(lab)
 
     reply = await lab.submit_view(
-        experiment_blocks.LEARNING_FORM,
+        experiment_forms.LEARNING_FORM,
         {
             "outcome": {"type": "radio_buttons", "selected_option": None},
             "learned": {"type": "plain_text_input", "value": " "},
@@ -317,7 +317,7 @@ async def test_a_card_slack_refused_is_posted_later_once(lab: Harness) -> None:
     lab.fake.not_in_channels.add(LAB)
 
     await lab.submit_view(
-        experiment_blocks.EXPERIMENT_FORM, experiment_fields(idea=str(idea.id)), user="U0STARTER"
+        experiment_forms.EXPERIMENT_FORM, experiment_fields(idea=str(idea.id)), user="U0STARTER"
     )
 
     def starter_warned() -> bool:

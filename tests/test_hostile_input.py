@@ -30,7 +30,7 @@ from sqlmodel import SQLModel, col
 
 from bot import awards, experiment_digest
 from bot.http_server import MAX_BODY_BYTES
-from bot.slack import experiment_blocks
+from bot.slack import experiment_forms
 from storage import migrate
 from storage.database import Database
 from storage.models import Experiment, Idea
@@ -341,7 +341,7 @@ async def seed(bot: Harness) -> tuple[Idea, Experiment]:
     before = asyncio.all_tasks()
     idea = await bot.share_idea("Quiet hours on Thursdays", author=AUTHOR)
     await bot.submit_view(
-        experiment_blocks.EXPERIMENT_FORM,
+        experiment_forms.EXPERIMENT_FORM,
         {
             "hypothesis": {"type": "plain_text_input", "value": "We believe quiet hours help"},
             "metric": {"type": "plain_text_input", "value": "focus time per week"},
@@ -660,7 +660,7 @@ async def test_no_free_text_field_lets_a_person_ping_link_or_impersonate(lab: Ha
     await lab.react(idea, "U0VOTER01")
     acks.append(
         await lab.submit_view(
-            experiment_blocks.EXPERIMENT_FORM,
+            experiment_forms.EXPERIMENT_FORM,
             {
                 "hypothesis": plain(f"We believe {INJECTION}"),
                 "metric": plain(INJECTION),
@@ -675,7 +675,7 @@ async def test_no_free_text_field_lets_a_person_ping_link_or_impersonate(lab: Ha
     metadata = json.dumps({"experiment_id": 1})
     acks.append(
         await lab.submit_view(
-            experiment_blocks.UPDATE_FORM,
+            experiment_forms.UPDATE_FORM,
             {"update": plain(INJECTION)},
             user=OWNER,
             private_metadata=metadata,
@@ -683,7 +683,7 @@ async def test_no_free_text_field_lets_a_person_ping_link_or_impersonate(lab: Ha
     )
     acks.append(
         await lab.submit_view(
-            experiment_blocks.LEARNING_FORM,
+            experiment_forms.LEARNING_FORM,
             {
                 "outcome": {"type": "radio_buttons", "selected_option": {"value": "invalidated"}},
                 "learned": plain(INJECTION),

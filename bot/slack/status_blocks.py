@@ -23,7 +23,8 @@ from slack_sdk.models.views import View
 
 from bot import status_rules as rules
 from bot.slack import payload
-from bot.slack.blocks import INPUT_ACTION, linked_title, sections, to_dicts
+from bot.slack.blocks import linked_title, sections, to_dicts
+from bot.slack.payload import INPUT_ACTION
 from bot.slack.text import escape, truncate
 from storage.models import Experiment, Idea, StatusChange
 

@@ -1,0 +1,99 @@
+"""Block Kit for the idea form, and reading what was submitted in it."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    Block,
+    InputBlock,
+    MarkdownTextObject,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot import capture
+from bot.slack import payload
+from bot.slack.payload import INPUT_ACTION
+
+IDEA_FORM_CALLBACK = "idea_form"
+
+
+def _input(
+    block_id: str,
+    label: str,
+    *,
+    placeholder: str,
+    max_length: int,
+    multiline: bool,
+    optional: bool = False,
+    initial: str = "",
+    hint: str | None = None,
+) -> InputBlock:
+    element = PlainTextInputElement(
+        action_id=INPUT_ACTION,
+        placeholder=placeholder,
+        multiline=multiline,
+        max_length=max_length,
+        initial_value=initial[:max_length] or None,
+    )
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        element=element,
+        optional=optional,
+        hint=hint,
+    )
+
+
+def idea_form(draft: capture.IdeaDraft | None = None, *, notice: str | None = None) -> View:
+    """The `/idea` form. `draft` prefills it so that nothing a person typed is lost."""
+    draft = draft or capture.IdeaDraft(text="")
+    blocks: list[Block] = []
+    if notice:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=notice)))
+    blocks += [
+        _input(
+            capture.FORM_SUMMARY,
+            "Your idea, in one line",
+            placeholder="e.g. A shared on-call calendar in Slack",
+            max_length=capture.SUMMARY_LIMIT,
+            multiline=False,
+            initial=draft.text,
+        ),
+        _input(
+            capture.FORM_PROBLEM,
+            "The problem it solves",
+            placeholder="Who has this problem, and what does it cost them today?",
+            max_length=capture.PROBLEM_LIMIT,
+            multiline=True,
+            initial=draft.problem,
+        ),
+        _input(
+            capture.FORM_DETAILS,
+            "Details",
+            placeholder="How it could work, links, first steps…",
+            max_length=capture.DETAILS_LIMIT,
+            multiline=True,
+            optional=True,
+            initial=draft.details,
+            hint="Everyone in the ideas channel will see this idea and can vote for it.",
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=IDEA_FORM_CALLBACK,
+        title=PlainTextObject(text="New idea"),
+        submit=PlainTextObject(text="Share idea"),
+        close=PlainTextObject(text="Cancel"),
+        blocks=blocks,
+    )
+
+
+def form_values(view: dict) -> capture.IdeaDraft:
+    """Read the form's fields out of a `view_submission` payload's `view`."""
+    return capture.IdeaDraft(
+        text=payload.text_input(view, capture.FORM_SUMMARY),
+        problem=payload.text_input(view, capture.FORM_PROBLEM),
+        details=payload.text_input(view, capture.FORM_DETAILS),
+    )
