@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 
 # Longer than the five minutes in which the HTTP server accepts a signed request at all.
 REPLAY_WINDOW = timedelta(minutes=10)
+# Long enough that a button is never taken twice.
+ONCE = timedelta(days=3650)
 IDEAS_PER_MINUTE = 5
 ALREADY_HANDLED = "This request was already received, and it is handled once."
 
@@ -32,6 +34,13 @@ async def first_delivery(runtime: Runtime, *, key: str) -> bool:
     if not first:
         log.info("ignored a request that was already handled (%s)", key)
     return first
+
+
+async def first_click(runtime: Runtime, *, key: str) -> bool:
+    """Whether this is the first click of a button that must act once (posting an idea),
+    across double-clicks and replicas."""
+    async with runtime.db.session() as session:
+        return await reply_limits.claim(session=session, key=key, now=datetime.now(UTC), every=ONCE)
 
 
 def form_key(view: dict) -> str:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
 
 from bot import limits, publishing, retried_posts
 from bot.capture import IdeaDraft
 from bot.publishing import PostOutcome
 from bot.runtime import Runtime
 from bot.slack import answer_blocks
-from storage import ideas, reply_limits
+from storage import ideas
 
 RETRY_HINT = (
     "Lightbulb tries again by itself every minute, and tells you here once it is posted; "
@@ -124,14 +123,3 @@ async def _tell_author(runtime: Runtime, outcome: PostOutcome) -> None:
 def _refused(outcome: PostOutcome, draft: IdeaDraft) -> dict:
     problem = REFUSED.format(code=outcome.error)
     return answer_blocks.handed_back(problem=problem, text=typed(draft), next_step=SEND_IT_AGAIN)
-
-
-# Long enough that a button is never taken twice.
-ONCE = timedelta(days=3650)
-
-
-async def first_click(runtime: Runtime, *, key: str) -> bool:
-    """Whether this is the first click of a button that must act once (posting an idea),
-    across double-clicks and replicas."""
-    async with runtime.db.session() as session:
-        return await reply_limits.claim(session=session, key=key, now=datetime.now(UTC), every=ONCE)

@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import capture, experiments, replies
+from bot import capture, experiments, limits, replies
 from bot.runtime import Runtime
 from bot.slack import experiment_blocks, experiment_forms, payload
 from bot.slack.blocks import POST_AS_IDEA_ACTION, START_EXPERIMENT_ACTION
@@ -78,7 +78,7 @@ async def post_as_idea(runtime: Runtime, body: dict, respond: AsyncRespond) -> N
         await respond(text=problem, replace_original=ephemeral)
         return
     user_id = payload.user_id(body)
-    if not await replies.first_click(
+    if not await limits.first_click(
         runtime, key=f"post-as-idea:{payload.as_text(container.get('message_ts'))}:{user_id}"
     ):
         await respond(text="That is posted already.", replace_original=False)

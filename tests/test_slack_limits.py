@@ -19,11 +19,6 @@ RATE_LIMITED = {
 }
 
 
-async def metrics_text(bot: Harness) -> str:
-    async with bot.http.get(bot.metrics_url + "/metrics") as response:
-        return await response.text()
-
-
 async def test_app_rate_limited_is_acknowledged_logged_and_counted(
     bot: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -36,14 +31,14 @@ async def test_app_rate_limited_is_acknowledged_logged_and_counted(
     assert warning.levelno == logging.WARNING
     assert "2018-02-12 20:37 UTC" in warning.getMessage()
     assert "lightbulb reconcile" in warning.getMessage()
-    assert "lightbulb_app_rate_limited_total 1.0" in await metrics_text(bot)
+    assert "lightbulb_app_rate_limited_total 1.0" in await bot.metrics()
 
 
 async def test_an_unsigned_app_rate_limited_is_refused_and_not_counted(bot: Harness) -> None:
     reply = await bot.post(json.dumps(RATE_LIMITED), content_type="application/json", sign=False)
 
     assert reply.status == 401
-    assert "lightbulb_app_rate_limited_total 0.0" in await metrics_text(bot)
+    assert "lightbulb_app_rate_limited_total 0.0" in await bot.metrics()
 
 
 async def test_a_vote_is_stored_while_slack_is_still_looking_up_the_voter(bot: Harness) -> None:
