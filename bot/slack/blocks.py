@@ -11,12 +11,15 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     ContextBlock,
     HeaderBlock,
+    InputBlock,
     MarkdownTextObject,
+    PlainTextInputElement,
     PlainTextObject,
     SectionBlock,
 )
 
 from bot import capture, status_rules
+from bot.slack.payload import INPUT_ACTION
 from bot.slack.text import (
     MESSAGE_BLOCK_LIMIT,
     NOTIFICATION_TEXT_LIMIT,
@@ -150,3 +153,30 @@ def linked_title(text: str, permalink: str | None, limit: int = 80) -> str:
 
 def to_dicts(blocks: Sequence[Block]) -> list[dict]:
     return [block.to_dict() for block in blocks]
+
+
+def text_input(
+    block_id: str,
+    label: str,
+    *,
+    placeholder: str,
+    max_length: int,
+    multiline: bool = True,
+    optional: bool = False,
+    initial: str = "",
+    hint: str | None = None,
+) -> InputBlock:
+    """A form's text field, read back with `payload.text_input`."""
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        optional=optional,
+        hint=hint,
+        element=PlainTextInputElement(
+            action_id=INPUT_ACTION,
+            placeholder=placeholder,
+            multiline=multiline,
+            max_length=max_length,
+            initial_value=initial[:max_length] or None,
+        ),
+    )

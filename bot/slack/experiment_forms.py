@@ -11,7 +11,6 @@ from slack_sdk.models.blocks import (
     InputBlock,
     MarkdownTextObject,
     Option,
-    PlainTextInputElement,
     PlainTextObject,
     RadioButtonsElement,
     SectionBlock,
@@ -21,38 +20,13 @@ from slack_sdk.models.views import View
 
 from bot import experiment_rules as rules
 from bot.slack import payload
+from bot.slack.blocks import text_input
 from bot.slack.experiment_blocks import OUTCOME_LABELS
 from bot.slack.payload import INPUT_ACTION
 
 EXPERIMENT_FORM = "experiment_form"
 UPDATE_FORM = "experiment_update_form"
 LEARNING_FORM = "learning_form"
-
-
-def _text_input(
-    block_id: str,
-    label: str,
-    *,
-    placeholder: str,
-    max_length: int,
-    multiline: bool = True,
-    optional: bool = False,
-    initial: str = "",
-    hint: str | None = None,
-) -> InputBlock:
-    return InputBlock(
-        block_id=block_id,
-        label=label,
-        optional=optional,
-        hint=hint,
-        element=PlainTextInputElement(
-            action_id=INPUT_ACTION,
-            placeholder=placeholder,
-            multiline=multiline,
-            max_length=max_length,
-            initial_value=initial[:max_length] or None,
-        ),
-    )
 
 
 def experiment_form(*, owner_id: str, ends_on: date, idea_id: int | None) -> View:
@@ -64,13 +38,13 @@ def experiment_form(*, owner_id: str, ends_on: date, idea_id: int | None) -> Vie
         submit=PlainTextObject(text="Start"),
         close=PlainTextObject(text="Cancel"),
         blocks=[
-            _text_input(
+            text_input(
                 rules.F_HYPOTHESIS,
                 "Hypothesis",
                 placeholder="We believe <change> will <result>, measured by <metric>.",
                 max_length=rules.HYPOTHESIS_LIMIT,
             ),
-            _text_input(
+            text_input(
                 rules.F_METRIC,
                 "Metric",
                 placeholder="e.g. weekly active teams, support tickets per week",
@@ -88,7 +62,7 @@ def experiment_form(*, owner_id: str, ends_on: date, idea_id: int | None) -> Vie
                 label="Ends on",
                 element=DatePickerElement(action_id=INPUT_ACTION, initial_date=ends_on.isoformat()),
             ),
-            _text_input(
+            text_input(
                 rules.F_IDEA,
                 "Idea number",
                 placeholder="e.g. 12",
@@ -136,7 +110,7 @@ def update_form(experiment_id: int) -> View:
                     text=f"*Experiment #{experiment_id}*: the update is threaded under its card."
                 )
             ),
-            _text_input(
+            text_input(
                 rules.F_UPDATE,
                 "What happened since the last update?",
                 placeholder="Numbers so far, surprises, what you will try next…",
@@ -172,13 +146,13 @@ def learning_form(experiment_id: int) -> View:
                     ],
                 ),
             ),
-            _text_input(
+            text_input(
                 rules.F_LEARNED,
                 "What we learned",
                 placeholder="What the numbers said, and what surprised you",
                 max_length=rules.LEARNED_LIMIT,
             ),
-            _text_input(
+            text_input(
                 rules.F_NEXT,
                 "What we will do next",
                 placeholder="Ship it, try a variant, stop, hand over…",

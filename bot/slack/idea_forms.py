@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import (
     Block,
-    InputBlock,
     MarkdownTextObject,
-    PlainTextInputElement,
     PlainTextObject,
     SectionBlock,
 )
@@ -14,36 +12,9 @@ from slack_sdk.models.views import View
 
 from bot import capture
 from bot.slack import payload
-from bot.slack.payload import INPUT_ACTION
+from bot.slack.blocks import text_input
 
 IDEA_FORM_CALLBACK = "idea_form"
-
-
-def _input(
-    block_id: str,
-    label: str,
-    *,
-    placeholder: str,
-    max_length: int,
-    multiline: bool,
-    optional: bool = False,
-    initial: str = "",
-    hint: str | None = None,
-) -> InputBlock:
-    element = PlainTextInputElement(
-        action_id=INPUT_ACTION,
-        placeholder=placeholder,
-        multiline=multiline,
-        max_length=max_length,
-        initial_value=initial[:max_length] or None,
-    )
-    return InputBlock(
-        block_id=block_id,
-        label=label,
-        element=element,
-        optional=optional,
-        hint=hint,
-    )
 
 
 def idea_form(draft: capture.IdeaDraft | None = None, *, notice: str | None = None) -> View:
@@ -53,7 +24,7 @@ def idea_form(draft: capture.IdeaDraft | None = None, *, notice: str | None = No
     if notice:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=notice)))
     blocks += [
-        _input(
+        text_input(
             capture.FORM_SUMMARY,
             "Your idea, in one line",
             placeholder="e.g. A shared on-call calendar in Slack",
@@ -61,7 +32,7 @@ def idea_form(draft: capture.IdeaDraft | None = None, *, notice: str | None = No
             multiline=False,
             initial=draft.text,
         ),
-        _input(
+        text_input(
             capture.FORM_PROBLEM,
             "The problem it solves",
             placeholder="Who has this problem, and what does it cost them today?",
@@ -69,7 +40,7 @@ def idea_form(draft: capture.IdeaDraft | None = None, *, notice: str | None = No
             multiline=True,
             initial=draft.problem,
         ),
-        _input(
+        text_input(
             capture.FORM_DETAILS,
             "Details",
             placeholder="How it could work, links, first steps…",
