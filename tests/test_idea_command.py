@@ -270,8 +270,10 @@ async def test_retry_only_posts_the_authors_own_ideas(bot: Harness) -> None:
     await bot.command("retry", user="U0BOB0001")
 
     responses = await bot.fake.wait_for_responses(count=3)
-    assert "#2 is posted" in responses[-1]["text"]
-    alice, bob = await stored_ideas(bot)
+    # The two commands run side by side, so either idea may have been stored first.
+    by_author = {idea.author_id: idea for idea in await stored_ideas(bot)}
+    alice, bob = by_author["U0ALICE01"], by_author["U0BOB0001"]
+    assert f"#{bob.id} is posted" in responses[-1]["text"]
     assert alice.message_ts is None and bob.message_ts is not None
 
 
