@@ -3,6 +3,7 @@ built with `slack_sdk.models`, so that Slack's limits are checked before anythin
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 
 from slack_sdk.models.blocks import (
@@ -17,6 +18,7 @@ from slack_sdk.models.blocks import (
     PlainTextObject,
     SectionBlock,
 )
+from slack_sdk.models.views import View
 
 from bot import capture, status_rules
 from bot.slack.payload import INPUT_ACTION
@@ -179,4 +181,25 @@ def text_input(
             max_length=max_length,
             initial_value=initial[:max_length] or None,
         ),
+    )
+
+
+def form(
+    callback_id: str,
+    *,
+    title: str,
+    submit: str,
+    blocks: Sequence[Block],
+    metadata: dict | None = None,
+) -> View:
+    """A modal form with a Cancel button; `metadata` comes back with its submission
+    (`payload.metadata`)."""
+    return View(
+        type="modal",
+        callback_id=callback_id,
+        title=PlainTextObject(text=title),
+        submit=PlainTextObject(text=submit),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=json.dumps(metadata) if metadata is not None else None,
+        blocks=list(blocks),
     )

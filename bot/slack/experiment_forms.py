@@ -3,7 +3,6 @@ and reading what was submitted."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from slack_sdk.models.blocks import (
@@ -11,7 +10,6 @@ from slack_sdk.models.blocks import (
     InputBlock,
     MarkdownTextObject,
     Option,
-    PlainTextObject,
     RadioButtonsElement,
     SectionBlock,
     UserSelectElement,
@@ -20,7 +18,7 @@ from slack_sdk.models.views import View
 
 from bot import experiment_rules as rules
 from bot.slack import payload
-from bot.slack.blocks import text_input
+from bot.slack.blocks import form, text_input
 from bot.slack.experiment_blocks import OUTCOME_LABELS
 from bot.slack.payload import INPUT_ACTION
 
@@ -31,12 +29,10 @@ LEARNING_FORM = "learning_form"
 
 def experiment_form(*, owner_id: str, ends_on: date, idea_id: int | None) -> View:
     """Start an experiment; the idea's number is prefilled when started from an idea."""
-    return View(
-        type="modal",
-        callback_id=EXPERIMENT_FORM,
-        title=PlainTextObject(text="Start an experiment"),
-        submit=PlainTextObject(text="Start"),
-        close=PlainTextObject(text="Cancel"),
+    return form(
+        EXPERIMENT_FORM,
+        title="Start an experiment",
+        submit="Start",
         blocks=[
             text_input(
                 rules.F_HYPOTHESIS,
@@ -97,13 +93,11 @@ def form_experiment_id(view: dict) -> int | None:
 
 
 def update_form(experiment_id: int) -> View:
-    return View(
-        type="modal",
-        callback_id=UPDATE_FORM,
-        title=PlainTextObject(text="Experiment update"),
-        submit=PlainTextObject(text="Post update"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=json.dumps({"experiment_id": experiment_id}),
+    return form(
+        UPDATE_FORM,
+        title="Experiment update",
+        submit="Post update",
+        metadata={"experiment_id": experiment_id},
         blocks=[
             SectionBlock(
                 text=MarkdownTextObject(
@@ -121,13 +115,11 @@ def update_form(experiment_id: int) -> View:
 
 
 def learning_form(experiment_id: int) -> View:
-    return View(
-        type="modal",
-        callback_id=LEARNING_FORM,
-        title=PlainTextObject(text="Share the learning"),
-        submit=PlainTextObject(text="Share"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=json.dumps({"experiment_id": experiment_id}),
+    return form(
+        LEARNING_FORM,
+        title="Share the learning",
+        submit="Share",
+        metadata={"experiment_id": experiment_id},
         blocks=[
             SectionBlock(
                 text=MarkdownTextObject(

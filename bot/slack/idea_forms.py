@@ -5,14 +5,13 @@ from __future__ import annotations
 from slack_sdk.models.blocks import (
     Block,
     MarkdownTextObject,
-    PlainTextObject,
     SectionBlock,
 )
 from slack_sdk.models.views import View
 
 from bot import capture
 from bot.slack import payload
-from bot.slack.blocks import text_input
+from bot.slack.blocks import form, text_input
 
 IDEA_FORM_CALLBACK = "idea_form"
 
@@ -51,12 +50,10 @@ def idea_form(draft: capture.IdeaDraft | None = None, *, notice: str | None = No
             hint="Everyone in the ideas channel will see this idea and can vote for it.",
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=IDEA_FORM_CALLBACK,
-        title=PlainTextObject(text="New idea"),
-        submit=PlainTextObject(text="Share idea"),
-        close=PlainTextObject(text="Cancel"),
+    return form(
+        IDEA_FORM_CALLBACK,
+        title="New idea",
+        submit="Share idea",
         blocks=blocks,
     )
 

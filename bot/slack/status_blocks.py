@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from slack_sdk.models.blocks import (
@@ -14,7 +13,6 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     Option,
     PlainTextInputElement,
-    PlainTextObject,
     SectionBlock,
     StaticSelectElement,
     UserSelectElement,
@@ -23,7 +21,7 @@ from slack_sdk.models.views import View
 
 from bot import status_rules as rules
 from bot.slack import payload
-from bot.slack.blocks import linked_title, sections, to_dicts
+from bot.slack.blocks import form, linked_title, sections, to_dicts
 from bot.slack.payload import INPUT_ACTION
 from bot.slack.text import escape, truncate
 from storage.models import Experiment, Idea, StatusChange
@@ -46,13 +44,11 @@ def status_form(idea: Idea, *, from_home: bool = False) -> View:
     owner = UserSelectElement(action_id=INPUT_ACTION)
     if idea.owner_id:
         owner = UserSelectElement(action_id=INPUT_ACTION, initial_user=idea.owner_id)
-    return View(
-        type="modal",
-        callback_id=STATUS_FORM,
-        title=PlainTextObject(text="Change status"),
-        submit=PlainTextObject(text="Change"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=json.dumps({"idea_id": idea.id, "from_home": from_home}),
+    return form(
+        STATUS_FORM,
+        title="Change status",
+        submit="Change",
+        metadata={"idea_id": idea.id, "from_home": from_home},
         blocks=[
             SectionBlock(
                 text=MarkdownTextObject(
