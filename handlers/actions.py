@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
-from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -16,6 +15,7 @@ from bot import capture, experiments, limits, replies
 from bot.runtime import Runtime
 from bot.slack import experiment_blocks, experiment_forms, payload
 from bot.slack.blocks import POST_AS_IDEA_ACTION, START_EXPERIMENT_ACTION
+from bot.slack.modals import open_modal
 from bot.time import today
 from handlers import answers
 from storage import experiments as experiment_store
@@ -97,7 +97,7 @@ async def open_experiment_form(
         ends_on=today(runtime.settings.tz) + timedelta(days=DEFAULT_EXPERIMENT_DAYS),
         idea_id=idea_id,
     )
-    return await _open(client, payload.trigger_id(body), form)
+    return await open_modal(client, payload.trigger_id(body), form)
 
 
 async def manage_experiment(
@@ -118,7 +118,7 @@ async def manage_experiment(
     if refusal is not None:
         await answers.tell(body, client, respond, refusal)
         return
-    if not await _open(client, payload.trigger_id(body), form_for(experiment_id)):
+    if not await open_modal(client, payload.trigger_id(body), form_for(experiment_id)):
         await answers.tell(
             body,
             client,
@@ -175,12 +175,3 @@ async def _refusal(runtime: Runtime, experiment_id: int, user_id: str) -> str | 
     """Why `user_id` may not change the experiment, or None when they may."""
     _, refusal = await experiments.managed_by(runtime, experiment_id=experiment_id, user_id=user_id)
     return refusal
-
-
-async def _open(client: AsyncWebClient, trigger_id: str, form: View) -> bool:
-    try:
-        await client.views_open(trigger_id=trigger_id, view=form)
-        return True
-    except SlackApiError as error:
-        log.warning("views.open failed: %s", error.response.get("error"))
-        return False

@@ -6,7 +6,6 @@ import logging
 from datetime import UTC, datetime
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
-from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -14,6 +13,7 @@ from bot import award_rules, capture, limits, publishing, replies
 from bot.leaderboard import parse_period
 from bot.runtime import Runtime
 from bot.slack import answer_blocks, idea_forms, payload
+from bot.slack.modals import open_modal
 from handlers import statuses
 from handlers.actions import open_experiment_form
 from storage import votes
@@ -152,12 +152,7 @@ async def _hand_back(
 async def _open_form(
     client: AsyncWebClient, command: dict, respond: AsyncRespond, *, form: View | None = None
 ) -> None:
-    try:
-        await client.views_open(
-            trigger_id=payload.trigger_id(command), view=form or idea_forms.idea_form()
-        )
-    except SlackApiError as error:
-        log.warning("views.open failed: %s", error.response.get("error"))
+    if not await open_modal(client, payload.trigger_id(command), form or idea_forms.idea_form()):
         await respond(
             text=":warning: Slack didn't let me open the idea form just now. Try `/idea` again, "
             "or share your idea in one go with `/idea &lt;your idea&gt;`."

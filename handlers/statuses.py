@@ -7,7 +7,6 @@ import logging
 import re
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import idea_status
@@ -16,6 +15,7 @@ from bot.home import HomePublisher
 from bot.runtime import Runtime
 from bot.slack import payload, status_blocks
 from bot.slack.blocks import CHANGE_STATUS_ACTION
+from bot.slack.modals import open_modal
 from bot.slack.text import escape
 from handlers import answers
 from storage import ideas, statuses
@@ -77,13 +77,8 @@ async def open_status_form(
         await tell("That idea no longer exists.")
         return
     from_home = payload.as_dict(body.get("container")).get("type") == "view"
-    try:
-        await client.views_open(
-            trigger_id=payload.trigger_id(body),
-            view=status_blocks.status_form(idea, from_home=from_home),
-        )
-    except SlackApiError as error:
-        log.warning("views.open failed: %s", error.response.get("error"))
+    form = status_blocks.status_form(idea, from_home=from_home)
+    if not await open_modal(client, payload.trigger_id(body), form):
         await tell(
             ":warning: Slack didn't let me open the form just now. Please click again, or "
             f"use `/idea status {idea.id} &lt;status&gt; &lt;reason&gt;`."

@@ -1,0 +1,23 @@
+"""Opening a modal from a click, a command or a shortcut: Slack's `trigger_id` lasts three
+seconds and may be refused, and each caller says in its own words what to do instead."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.models.views import View
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.posting import SLACK_FAILURES, error_code
+
+log = logging.getLogger(__name__)
+
+
+async def open_modal(client: AsyncWebClient, trigger_id: str, view: View) -> bool:
+    """Whether Slack opened the modal; a refusal is logged."""
+    try:
+        await client.views_open(trigger_id=trigger_id, view=view)
+    except SLACK_FAILURES as error:
+        log.warning("views.open failed: %s", error_code(error))
+        return False
+    return True
