@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -77,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     env = read_environment()
+    # Read once, into `env`: Bolt looks for SLACK_BOT_TOKEN in the environment on its own and
+    # warns that it is unused next to the client it is given, and no child process needs them.
+    for name in SECRET_SETTINGS:
+        os.environ.pop(name, None)
     level = (env.get("LOG_LEVEL") or "INFO").upper()
     fmt = (env.get("LOG_FORMAT") or "text").lower()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR") or fmt not in ("text", "json"):

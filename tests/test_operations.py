@@ -89,6 +89,8 @@ async def test_json_logs_carry_request_ids_and_no_secrets(bot: Harness, tmp_path
     ]
     assert BOT_TOKEN not in logs and SIGNING_SECRET not in logs
     assert "xoxb-" not in logs
+    # Bolt, finding SLACK_BOT_TOKEN in the environment next to the client it is given, warns.
+    assert "will be unused" not in logs
 
 
 def test_the_redactor_scrubs_tokens_secrets_and_tracebacks() -> None:
