@@ -14,13 +14,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import resource
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
+
+from bot import logs
 
 log = logging.getLogger(__name__)
 
@@ -162,19 +163,15 @@ class AcceptFailureLog:
     saying how many were left out, and hands every other report to asyncio's default."""
 
     def __init__(self, every: float = ACCEPT_FAILURE_LOG_EVERY) -> None:
-        self._every = every
-        self._last = float("-inf")
-        self._left_out = 0
+        self._throttle = logs.Throttle(every)
 
     def __call__(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
         if context.get("message") != ACCEPT_FAILURE:
             loop.default_exception_handler(context)
             return
-        now = time.monotonic()
-        if now - self._last < self._every:
-            self._left_out += 1
+        left_out = self._throttle.allow(ACCEPT_FAILURE)
+        if left_out is None:
             return
-        left_out, self._left_out, self._last = self._left_out, 0, now
         log.error(
             "cannot accept connections: %r (no file descriptors left?); %d more such failures "
             "since the last report; raise the file limit (ulimit -n) or put a proxy in front",

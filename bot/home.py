@@ -48,6 +48,8 @@ class HomePublisher:
         self.publishes = 0
 
     def opened(self, user_id: str, *, page: int | None = None) -> None:
+        if not self._runtime.slack_access.usable:
+            return
         if page is not None:
             self._pages[user_id] = max(0, page)
         if user_id not in self._tasks:

@@ -16,6 +16,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot import connections, logs
 from bot.metrics import Metrics
+from bot.reconcile import DroppedEventsRepair
 from bot.runtime import Runtime
 from bot.slack import inbound
 
@@ -26,6 +27,9 @@ HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
 # Slack's payloads are small; anything much larger is not from Slack.
 MAX_BODY_BYTES = 1024 * 1024
+REFUSAL_LOG_EVERY = 60.0
+TOO_LARGE = "This request is larger than any Slack sends."
+TOO_SLOW = "The request body did not arrive in time."
 
 
 def request_kind(content_type: str, body: str) -> str:
@@ -46,22 +50,49 @@ def build_web_app(
     metrics = runtime.metrics
     signing_secret = runtime.settings.slack_signing_secret
 
+    refusals = logs.Throttle(REFUSAL_LOG_EVERY)
+    repair = DroppedEventsRepair(runtime)
+
+    def refused(status: int, reason: str, kind: str, request: web.Request) -> web.Response:
+        """Refusals are logged once per kind a minute, with the reason and never the body."""
+        held = refusals.allow(kind)
+        if held is not None:
+            log.warning(
+                "refused a request to %s from %s with %d: %s (%d more like it since the last "
+                "report)",
+                EVENTS_PATH,
+                request.remote,
+                status,
+                kind,
+                held,
+            )
+        return web.Response(status=status, text=reason)
+
     async def slack_events(request: web.Request) -> web.Response:
         started = time.perf_counter()
         logs.request_id.set(logs.next_request_id())
-        raw = await connections.read_body(request, body_seconds)
+        try:
+            raw = await connections.read_body(request, body_seconds)
+        except web.HTTPRequestEntityTooLarge:
+            metrics.requests.labels("refused", "413").inc()
+            return refused(413, TOO_LARGE, "a body larger than Slack sends", request)
         if raw is None:
             metrics.connections_closed.labels("slow_request").inc()
-            return web.Response(status=408, text="The request body did not arrive in time.")
-        bolt_request = inbound.read(
-            raw, request.headers, request.query_string, signing_secret=signing_secret
-        )
-        if isinstance(bolt_request, inbound.Refusal):
+            return refused(408, TOO_SLOW, "the body did not arrive in time", request)
+        if inbound.is_ssl_check(raw, request.content_type):
+            kind, response = "ssl_check", web.Response(status=200)
+        elif isinstance(
+            bolt_request := inbound.read(
+                raw, request.headers, request.query_string, signing_secret=signing_secret
+            ),
+            inbound.Refusal,
+        ):
             kind = "refused"
-            response = web.Response(status=bolt_request.status, text=bolt_request.reason)
+            response = refused(bolt_request.status, bolt_request.reason, bolt_request.kind, request)
         elif (minute := inbound.rate_limited_minute(bolt_request.body)) is not None:
             kind = "event"
             slack_dropped_events(runtime, minute)
+            repair.schedule(minute)
             response = web.Response(status=200)
         else:
             kind = request_kind(request.content_type, bolt_request.raw_body)
@@ -70,9 +101,13 @@ def build_web_app(
         metrics.ack_seconds.labels(kind).observe(time.perf_counter() - started)
         return response
 
+    async def stop_repair(_app: web.Application) -> None:
+        await repair.close()
+
     web_app = web.Application(client_max_size=MAX_BODY_BYTES)
     web_app.router.add_post(EVENTS_PATH, slack_events)
     web_app.router.add_get(HEALTH_PATH, _health_check(runtime))
+    web_app.on_cleanup.append(stop_repair)
     return web_app
 
 
@@ -97,9 +132,13 @@ def _health_check(runtime: Runtime) -> Callable[[web.Request], Awaitable[web.Res
     db = runtime.db
 
     async def healthz(_request: web.Request) -> web.Response:
+        # An uninstalled app stays "ok": restarting it would not help, a new token does.
+        slack = runtime.slack_access.state
         if await db.ping():
-            return web.json_response({"status": "ok", "database": "ok"})
-        return web.json_response({"status": "unavailable", "database": "unreachable"}, status=503)
+            return web.json_response({"status": "ok", "database": "ok", "slack": slack})
+        return web.json_response(
+            {"status": "unavailable", "database": "unreachable", "slack": slack}, status=503
+        )
 
     return healthz
 
@@ -107,9 +146,11 @@ def _health_check(runtime: Runtime) -> Callable[[web.Request], Awaitable[web.Res
 def slack_dropped_events(runtime: Runtime, minute: int) -> None:
     """Slack's `app_rate_limited`: it dropped this app's events (votes among them) in `minute`."""
     runtime.metrics.app_rate_limited.inc()
-    log.warning(
+    log.error(
         "Slack dropped Lightbulb's events in the minute from %s UTC (app_rate_limited: over "
-        "30,000 events an hour); votes from then may be missing: run `lightbulb reconcile`",
+        "30,000 events an hour); votes from then may be missing. Lightbulb re-reads the ideas "
+        "active in the hour before once that minute is over; for older ideas, run "
+        "`lightbulb reconcile`",
         datetime.fromtimestamp(minute, UTC).strftime("%Y-%m-%d %H:%M"),
     )
 

@@ -10,7 +10,8 @@ import logging
 import re
 import secrets
 import sys
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 # Set per request by the HTTP server; tasks a listener starts inherit it.
@@ -104,6 +105,27 @@ _LINE_BREAKS = {
         "\u2029": "\\u2029",
     }.items()
 }
+
+
+class Throttle:
+    """Lets one report per key through every `every` seconds and counts the ones it held back,
+    so that a flood of the same failure is one line a minute, saying how many it stands for."""
+
+    def __init__(self, every: float = 60.0, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self._every = every
+        self._clock = clock
+        self._last: dict[str, float] = {}
+        self._held: dict[str, int] = {}
+
+    def allow(self, key: str) -> int | None:
+        """None while `key` was reported less than `every` ago; otherwise how many reports
+        of it were held back since the last one (and this one goes through)."""
+        now = self._clock()
+        if now - self._last.get(key, float("-inf")) < self._every:
+            self._held[key] = self._held.get(key, 0) + 1
+            return None
+        self._last[key] = now
+        return self._held.pop(key, 0)
 
 
 def one_line(text: str) -> str:

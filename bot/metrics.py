@@ -6,10 +6,10 @@ never share or clash over counters.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily
 from prometheus_client.registry import Collector
 
@@ -83,6 +83,14 @@ class Metrics:
 
     def watch_votes(self, verdicts: Mapping[Any, int]) -> None:
         self.registry.register(_Verdicts(verdicts))
+
+    def watch_slack_access(self, lost: Callable[[], bool]) -> None:
+        gauge = Gauge(
+            "lightbulb_slack_access_lost",
+            "1 while Slack refuses the bot token (app uninstalled or token revoked), else 0",
+            registry=self.registry,
+        )
+        gauge.set_function(lambda: float(lost()))
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)

@@ -8,10 +8,12 @@ that happens after it still applies. Running it again finds nothing to do.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 # (reactions.get is Tier 3: about 50 calls a minute).
 RECENT_ACTIVITY = timedelta(hours=1)
 RECENT_IDEAS_CHECKED = 40
+DROPPED_EVENTS_GRACE_SECONDS = 10
 
 
 @dataclass
@@ -76,6 +79,57 @@ async def repair_recent(runtime: Runtime) -> ReconcileReport:
             report.removed,
         )
     return report
+
+
+class DroppedEventsRepair:
+    """After Slack says it dropped this app's events in a minute (`app_rate_limited`), re-read
+    the ideas active in the hour before it, once that minute is over: the votes Slack never
+    sent are still on the posts as reactions. Notices that come while one repair waits join
+    it, so a storm of them is one repair."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        self._task: asyncio.Task[None] | None = None
+        self._first = 0.0
+        self._last = 0.0
+
+    def schedule(self, minute: int) -> None:
+        if self._task is None or self._task.done():
+            self._first, self._last = minute, minute
+            self._task = asyncio.create_task(self._run(), name="repair-dropped-events")
+        else:
+            self._first, self._last = min(self._first, minute), max(self._last, minute)
+
+    async def _run(self) -> None:
+        # The end of the last dropped minute, and a moment for events Slack sent late.
+        while (wait := self._last + 60 + DROPPED_EVENTS_GRACE_SECONDS - time.time()) > 0:
+            await asyncio.sleep(wait)
+        since = datetime.fromtimestamp(self._first, UTC) - RECENT_ACTIVITY
+        try:
+            async with self._runtime.db.session() as session:
+                active = await votes.active_since(
+                    session=session, since=since, limit=RECENT_IDEAS_CHECKED
+                )
+            report = await _reconcile(self._runtime, active)
+        except Exception:
+            log.exception("repairing the votes Slack dropped failed; run `lightbulb reconcile`")
+            return
+        log.warning(
+            "after Slack dropped events: checked %d idea(s), %d vote reaction(s) added, %d "
+            "removed%s",
+            report.checked,
+            report.added,
+            report.removed,
+            "".join(f"; could not read #{i} ({error})" for i, error in report.unreadable.items()),
+        )
+
+    async def close(self) -> None:
+        """On shutdown: a repair still waiting is left to `lightbulb reconcile` or the next
+        start's own repair."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
 
 
 async def _reconcile(runtime: Runtime, recent: list[Idea]) -> ReconcileReport:

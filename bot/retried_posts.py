@@ -21,6 +21,8 @@ EXPERIMENT_CANCELLED_REPLY = "experiment-cancelled-reply"
 LEARNING_REPLY = "learning-reply"
 # An idea posted by the one-minute retry, or refused for good: its author hears once.
 IDEA_OUTCOME_DM = "idea-outcome-dm"
+# The first visit to the Messages tab: one welcome per person, ever.
+WELCOME_DM = "welcome-dm"
 JOBS = (
     STATUS_REPLY,
     STATUS_DM,
@@ -28,6 +30,7 @@ JOBS = (
     EXPERIMENT_CANCELLED_REPLY,
     LEARNING_REPLY,
     IDEA_OUTCOME_DM,
+    WELCOME_DM,
 )
 
 

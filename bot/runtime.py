@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.live_count import PostRefresher
 from bot.metrics import Metrics
 from bot.settings import Settings
+from bot.slack.access import SlackAccess
 from bot.slack.client import build_web_client
 from bot.slack.rate import CHAT_UPDATE_PER_MINUTE, RateLimiter
 from bot.slack.users import UserDirectory
@@ -23,6 +24,7 @@ class Runtime:
     db: Database
     client: AsyncWebClient
     metrics: Metrics = field(default_factory=Metrics)
+    slack_access: SlackAccess = field(default_factory=SlackAccess)
     users: UserDirectory = field(init=False)
     posts: PostRefresher = field(init=False)
     votes: VoteRecorder = field(init=False)
@@ -45,17 +47,22 @@ class Runtime:
             on_change=self.posts.request,
         )
         self.metrics.watch_votes(self.votes.verdicts)
+        self.metrics.watch_slack_access(lambda: not self.slack_access.usable)
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
-        metrics = Metrics()
+        metrics, access = Metrics(), SlackAccess()
         return cls(
             settings=settings,
             db=Database(settings.database_url),
             client=build_web_client(
-                token=settings.slack_bot_token, api_url=settings.slack_api_url, metrics=metrics
+                token=settings.slack_bot_token,
+                api_url=settings.slack_api_url,
+                metrics=metrics,
+                access=access,
             ),
             metrics=metrics,
+            slack_access=access,
         )
 
     async def close(self) -> None:

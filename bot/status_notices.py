@@ -50,6 +50,8 @@ class StatusNotifier:
         await self.flush()
 
     async def flush(self) -> None:
+        if not self._runtime.slack_access.usable:
+            return  # left unclaimed in the database, with the changes themselves
         change_ids, self._pending = list(self._pending), set()
         async with self._runtime.db.session() as session:
             changes = await statuses.claim_unnotified(

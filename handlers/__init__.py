@@ -6,7 +6,18 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.home import HomePublisher
 from bot.runtime import Runtime
-from handlers import actions, commands, events, home, messages, statuses, views
+from handlers import (
+    actions,
+    commands,
+    events,
+    home,
+    installation,
+    messages,
+    shortcuts,
+    statuses,
+    views,
+    welcome,
+)
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
@@ -17,7 +28,10 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     """
     publisher = HomePublisher(runtime)
     events.register(app, runtime)
-    home.register(app, publisher)
+    home.register(app, runtime, publisher)
+    welcome.register(app, runtime)
+    installation.register(app, runtime)
+    shortcuts.register(app)
     messages.register(app, runtime)
     commands.register(app, runtime)
     actions.register(app, runtime)

@@ -1,6 +1,6 @@
-"""Reaction events. Every subscribed event has a listener (this module and `handlers.home`),
-because Bolt answers 404 to an unhandled event and Slack disables apps whose events fail too
-often."""
+"""Reaction events. Every subscribed event has a listener (this module, `handlers.home`,
+`handlers.welcome` and `handlers.installation`), because Bolt answers 404 to an unhandled
+event and Slack disables apps whose events fail too often."""
 
 from __future__ import annotations
 

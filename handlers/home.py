@@ -1,4 +1,5 @@
-"""The App Home tab: opening it, its "New idea" button, and paging the review queue."""
+"""The App Home: opening its Home tab (published) or its Messages tab (a welcome, the first
+time), the "New idea" button, and paging the review queue."""
 
 from __future__ import annotations
 
@@ -6,30 +7,31 @@ import logging
 import re
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.home import HomePublisher
+from bot.runtime import Runtime
 from bot.slack import home_blocks, idea_forms, payload
+from bot.slack.modals import open_modal
 from bot.slack.posting import SLACK_FAILURES, error_code
+from bot.welcome import service as welcome
 
 log = logging.getLogger(__name__)
 
 
-def register(app: AsyncApp, publisher: HomePublisher) -> None:
+def register(app: AsyncApp, runtime: Runtime, publisher: HomePublisher) -> None:
     async def on_home_opened(event: dict) -> None:
         user_id = payload.as_text(event.get("user"))
-        if event.get("tab") == "home" and user_id:
+        if not user_id:
+            return
+        if event.get("tab") == "home":
             publisher.opened(user_id)
+        elif event.get("tab") == "messages":
+            await welcome.welcome_to_messages_tab(runtime, user_id)
 
     async def on_new_idea(ack: AsyncAck, body: dict, client: AsyncWebClient) -> None:
         await ack()
-        try:
-            await client.views_open(
-                trigger_id=payload.trigger_id(body), view=idea_forms.idea_form()
-            )
-        except SlackApiError as error:
-            log.warning("views.open failed: %s", error.response.get("error"))
+        await open_modal(client, payload.trigger_id(body), idea_forms.idea_form())
 
     async def on_page(ack: AsyncAck, body: dict) -> None:
         await ack()

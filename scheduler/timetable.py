@@ -83,16 +83,21 @@ def build_scheduler(runtime: Runtime) -> AsyncIOScheduler:
 
 
 async def _fire(job: Job, runtime: Runtime) -> None:
-    await run_due(job, runtime, now=datetime.now(UTC))
+    # While Slack refuses the token every post would fail; catch-up posts it after a restart.
+    if runtime.slack_access.usable:
+        await run_due(job, runtime, now=datetime.now(UTC))
 
 
 async def post_unposted(runtime: Runtime) -> None:
     """Everything Slack did not take the first time: ideas, experiment cards, updates and
     learnings, replies in idea threads and status DMs."""
+    if not runtime.slack_access.usable:
+        return
     await replies.post_unposted_ideas(runtime)
     await lab_posts.post_missing(runtime)
     await retried_posts.post_pending(runtime)
 
 
 async def _sweep(runtime: Runtime) -> None:
-    await catch_up(runtime, now=datetime.now(UTC))
+    if runtime.slack_access.usable:
+        await catch_up(runtime, now=datetime.now(UTC))

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from bot.capture import SUBCOMMANDS
+from handlers.shortcuts import SHARE_IDEA_SHORTCUT
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 MANIFEST_PATH = PROJECT_ROOT / "manifest.yml"
@@ -29,11 +30,24 @@ REQUIRED_BOT_SCOPES = {
     "groups:history",
     # message.im: answering what people type in the Messages tab
     "im:history",
+    # app_mention: answering "@Lightbulb" in a channel
+    "app_mentions:read",
+    # member_joined_channel: welcoming people to a public ideas channel
+    "channels:read",
 }
 # Everything Lightbulb may ask for: the required scopes plus conversations.info for the
 # ideas channel (public and private). Anything else is a stray scope and fails the test.
 ALLOWED_BOT_SCOPES = REQUIRED_BOT_SCOPES | {"channels:read", "groups:read"}
-EXPECTED_BOT_EVENTS = ["reaction_added", "reaction_removed", "app_home_opened", "message.im"]
+EXPECTED_BOT_EVENTS = [
+    "reaction_added",
+    "reaction_removed",
+    "app_home_opened",
+    "message.im",
+    "app_mention",
+    "member_joined_channel",
+    "app_uninstalled",
+    "tokens_revoked",
+]
 
 
 @pytest.fixture(scope="module")
@@ -148,3 +162,10 @@ def test_bot_scopes_are_required_and_allowed_only(manifest: dict[str, Any]) -> N
     assert len(bot) == len(set(bot)), "duplicate scope"
     assert not REQUIRED_BOT_SCOPES - set(bot), "missing required scope"
     assert not set(bot) - ALLOWED_BOT_SCOPES, "scope outside the allowed set"
+
+
+def test_the_share_an_idea_shortcut_is_global_and_handled(manifest: dict[str, Any]) -> None:
+    [shortcut] = manifest["features"]["shortcuts"]
+    assert shortcut["type"] == "global"
+    assert shortcut["callback_id"] == SHARE_IDEA_SHORTCUT
+    assert shortcut["name"] == "Share an idea"

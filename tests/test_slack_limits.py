@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 import pytest
 
@@ -27,11 +28,34 @@ async def test_app_rate_limited_is_acknowledged_logged_and_counted(
     reply = await bot.post(json.dumps(RATE_LIMITED), content_type="application/json")
 
     assert reply.status == 200
-    [warning] = [r for r in caplog.records if "app_rate_limited" in r.getMessage()]
-    assert warning.levelno == logging.WARNING
-    assert "2018-02-12 20:37 UTC" in warning.getMessage()
-    assert "lightbulb reconcile" in warning.getMessage()
+    [error] = [r for r in caplog.records if "app_rate_limited" in r.getMessage()]
+    assert error.levelno == logging.ERROR
+    assert "2018-02-12 20:37 UTC" in error.getMessage()
+    assert "lightbulb reconcile" in error.getMessage()
     assert "lightbulb_app_rate_limited_total 1.0" in await bot.metrics()
+
+
+async def test_votes_slack_dropped_are_repaired_once_the_minute_is_over(bot: Harness) -> None:
+    idea = await bot.share_idea("Quiet hours on Thursdays")
+    assert idea.message_ts is not None
+    bot.add_people("U0ANA0001", "U0BOB0001")
+    # Slack dropped both reactions' events; the post still shows them.
+    bot.fake.set_reactions(
+        IDEAS_CHANNEL, idea.message_ts, [{"name": "+1", "users": ["U0ANA0001", "U0BOB0001"]}]
+    )
+    a_finished_minute = (int(time.time()) - 120) // 60 * 60
+    notice = {**RATE_LIMITED, "minute_rate_limited": a_finished_minute}
+
+    reply = await bot.post(json.dumps(notice), content_type="application/json")
+
+    assert reply.status == 200
+
+    async def repaired() -> bool:
+        return await bot.votes_on(idea) == 2
+
+    await eventually(repaired, failure="the dropped votes were never read back from Slack")
+    [read] = bot.fake.calls_to("reactions.get")
+    assert read.args["timestamp"] == idea.message_ts
 
 
 async def test_an_unsigned_app_rate_limited_is_refused_and_not_counted(bot: Harness) -> None:

@@ -17,6 +17,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.metrics import Metrics
+from bot.slack.access import REVOKED_ERRORS, SlackAccess
 from bot.slack.posting import SLACK_FAILURES, error_code
 
 REQUEST_TIMEOUT_SECONDS = 10
@@ -76,29 +77,40 @@ class ConnectionErrorRetryHandler(AsyncConnectionErrorRetryHandler):
 
 
 class CountingWebClient(AsyncWebClient):
-    """Counts every Web API call and failure by method for `/metrics`."""
+    """Counts every Web API call and failure by method for `/metrics`, and notices when Slack
+    stops accepting the token (`bot.slack.access`)."""
 
-    def __init__(self, *, metrics: Metrics | None = None, **options: Any) -> None:
+    def __init__(
+        self, *, metrics: Metrics | None = None, access: SlackAccess | None = None, **options: Any
+    ) -> None:
         super().__init__(**options)
         self._metrics = metrics
+        self._access = access
 
     async def api_call(self, api_method: str, **kwargs: Any) -> Any:
         findable = _findable_post.set(_is_findable_post(api_method, kwargs))
-        try:
-            if self._metrics is None:
-                return await super().api_call(api_method, **kwargs)
+        if self._metrics is not None:
             self._metrics.slack_calls.labels(api_method).inc()
-            try:
-                return await super().api_call(api_method, **kwargs)
-            except SLACK_FAILURES as error:
-                self._metrics.slack_errors.labels(api_method, error_code(error)).inc()
-                raise
+        try:
+            return await super().api_call(api_method, **kwargs)
+        except SLACK_FAILURES as error:
+            code = error_code(error)
+            if self._metrics is not None:
+                self._metrics.slack_errors.labels(api_method, code).inc()
+            # Start-up checks the token with auth.test and says what to do itself.
+            if self._access is not None and code in REVOKED_ERRORS and api_method != "auth.test":
+                self._access.lose(f"{api_method} answered {code}")
+            raise
         finally:
             _findable_post.reset(findable)
 
 
 def build_web_client(
-    *, token: str, api_url: str = "", metrics: Metrics | None = None
+    *,
+    token: str,
+    api_url: str = "",
+    metrics: Metrics | None = None,
+    access: SlackAccess | None = None,
 ) -> AsyncWebClient:
     """A client that honours `Retry-After` on 429 and retries 5xx and dropped connections.
 
@@ -109,6 +121,7 @@ def build_web_client(
         options["base_url"] = api_url if api_url.endswith("/") else api_url + "/"
     return CountingWebClient(
         metrics=metrics,
+        access=access,
         token=token,
         timeout=REQUEST_TIMEOUT_SECONDS,
         retry_handlers=[

@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import re
 import time
+import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -45,14 +46,37 @@ LAST_UNIX_SECOND = 253402300799  # 9999-12-31 23:59:59 UTC, the last a datetime 
 VIEW_TYPES = ("modal", "home")
 
 
+# Slack checks a command URL's certificate with an unsigned form post `ssl_check=1&token=…`
+# and wants only a 200. A real check is a few dozen bytes; a command never carries the field.
+SSL_CHECK_MAX_BYTES = 1024
+
+
+def is_ssl_check(raw: bytes, content_type: str) -> bool:
+    """Whether this is Slack's certificate check, which is answered before the signature."""
+    if content_type != "application/x-www-form-urlencoded" or len(raw) > SSL_CHECK_MAX_BYTES:
+        return False
+    fields = urllib.parse.parse_qs(raw.decode("latin-1"))
+    return fields.get("ssl_check") == ["1"] and "command" not in fields and "payload" not in fields
+
+
 @dataclass(frozen=True)
 class Refusal:
     status: int
     reason: str
+    # For the operator's log, which names each kind of refusal once a minute.
+    kind: str
 
 
-UNSIGNED = Refusal(401, "This request is not signed by Slack.")
-UNREADABLE = Refusal(400, "Lightbulb could not read this request: it is not one Slack sends.")
+UNSIGNED = Refusal(
+    401,
+    "This request is not signed by Slack.",
+    "unsigned or signed too long ago (or with another secret)",
+)
+UNREADABLE = Refusal(
+    400,
+    "Lightbulb could not read this request: it is not one Slack sends.",
+    "signed, but not in a shape Slack sends",
+)
 
 
 def read(
