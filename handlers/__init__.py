@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.home import HomePublisher
-from bot.runtime import Runtime
+from bot.home.publisher import HomePublisher
+from bot.server.runtime import Runtime
 from handlers import (
     actions,
     commands,

@@ -11,12 +11,17 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import capture, experiments, limits, replies
-from bot.runtime import Runtime
-from bot.slack import experiment_blocks, experiment_forms, payload
+from bot.core.clock import today
+from bot.experiments import blocks as experiment_blocks
+from bot.experiments import forms as experiment_forms
+from bot.experiments import service as experiments
+from bot.ideas import replies
+from bot.ideas import rules as capture
+from bot.platform import claims
+from bot.server.runtime import Runtime
+from bot.slack import payload
 from bot.slack.blocks import POST_AS_IDEA_ACTION, START_EXPERIMENT_ACTION
 from bot.slack.modals import open_modal
-from bot.time import today
 from handlers import answers
 from storage import experiments as experiment_store
 
@@ -78,7 +83,7 @@ async def post_as_idea(runtime: Runtime, body: dict, respond: AsyncRespond) -> N
         await respond(text=problem, replace_original=ephemeral)
         return
     user_id = payload.user_id(body)
-    if not await limits.first_click(
+    if not await claims.first_click(
         runtime, key=f"post-as-idea:{payload.as_text(container.get('message_ts'))}:{user_id}"
     ):
         await respond(text="That is posted already.", replace_original=False)

@@ -9,11 +9,15 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import award_rules, capture, limits, publishing, replies
-from bot.leaderboard import parse_period
-from bot.runtime import Runtime
-from bot.slack import answer_blocks, idea_forms, payload
+from bot.awards import rules as award_rules
+from bot.ideas import answer_blocks, publishing, replies
+from bot.ideas import forms as idea_forms
+from bot.ideas import rules as capture
+from bot.platform import claims
+from bot.server.runtime import Runtime
+from bot.slack import payload
 from bot.slack.modals import open_modal
+from bot.votes.leaderboard import parse_period
 from handlers import statuses
 from handlers.actions import open_experiment_form
 from storage import votes
@@ -103,8 +107,8 @@ async def idea_command(
             await _hand_back(ack, client, command, respond, problem=problem, text=parsed.text)
             return
         await ack()
-        if not await limits.first_delivery(runtime, key=f"command:{payload.trigger_id(command)}"):
-            await respond(text=limits.ALREADY_HANDLED)
+        if not await claims.first_delivery(runtime, key=f"command:{payload.trigger_id(command)}"):
+            await respond(text=claims.ALREADY_HANDLED)
             return
         await respond(
             **await replies.share(runtime, author_id=user_id, draft=capture.IdeaDraft(parsed.text))

@@ -9,8 +9,8 @@ import re
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.runtime import Runtime
-from bot.votes import Reaction
+from bot.server.runtime import Runtime
+from bot.votes.recorder import Reaction
 
 log = logging.getLogger(__name__)
 

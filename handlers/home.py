@@ -9,9 +9,11 @@ import re
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.home import HomePublisher
-from bot.runtime import Runtime
-from bot.slack import home_blocks, idea_forms, payload
+from bot.home import blocks as home_blocks
+from bot.home.publisher import HomePublisher
+from bot.ideas import forms as idea_forms
+from bot.server.runtime import Runtime
+from bot.slack import payload
 from bot.slack.modals import open_modal
 from bot.slack.posting import SLACK_FAILURES, error_code
 from bot.welcome import service as welcome

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.runtime import Runtime
+from bot.server.runtime import Runtime
 from bot.slack import payload
 
 

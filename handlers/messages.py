@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot import direct_messages
-from bot.runtime import Runtime
+from bot.server.runtime import Runtime
+from bot.welcome import direct_messages
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:

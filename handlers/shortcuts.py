@@ -5,7 +5,8 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack import idea_forms, payload
+from bot.ideas import forms as idea_forms
+from bot.slack import payload
 from bot.slack.modals import open_modal
 
 SHARE_IDEA_SHORTCUT = "share_idea"

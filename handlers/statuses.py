@@ -9,14 +9,15 @@ import re
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import idea_status
-from bot import status_rules as rules
-from bot.home import HomePublisher
-from bot.runtime import Runtime
-from bot.slack import payload, status_blocks
+from bot.home.publisher import HomePublisher
+from bot.server.runtime import Runtime
+from bot.slack import payload
 from bot.slack.blocks import CHANGE_STATUS_ACTION
 from bot.slack.modals import open_modal
 from bot.slack.text import escape
+from bot.statuses import blocks as status_blocks
+from bot.statuses import rules
+from bot.statuses import service as idea_status
 from handlers import answers
 from storage import ideas, statuses
 

@@ -8,11 +8,16 @@ from collections.abc import Awaitable, Callable
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import capture, experiments, lab_posts, limits, replies
-from bot import experiment_rules as rules
-from bot.runtime import Runtime
-from bot.slack import experiment_forms, idea_forms, payload
-from bot.time import today
+from bot.core.clock import today
+from bot.experiments import forms as experiment_forms
+from bot.experiments import lab_posts, rules
+from bot.experiments import service as experiments
+from bot.ideas import forms as idea_forms
+from bot.ideas import replies
+from bot.ideas import rules as capture
+from bot.platform import claims
+from bot.server.runtime import Runtime
+from bot.slack import payload
 from handlers import answers
 from storage import experiments as experiment_store
 from storage import ideas
@@ -46,7 +51,7 @@ async def idea_form_submitted(
         await ack(response_action="errors", errors=problems)
         return
     await ack()
-    if not await limits.first_delivery(runtime, key=limits.form_key(view)):
+    if not await claims.first_delivery(runtime, key=claims.form_key(view)):
         return
     user_id = payload.user_id(body)
     reply = await replies.share(runtime, author_id=user_id, draft=capture.clean(draft))
@@ -69,7 +74,7 @@ async def experiment_form_submitted(
         await ack(response_action="errors", errors=problems)
         return
     await ack()
-    if not await limits.first_delivery(runtime, key=limits.form_key(view)):
+    if not await claims.first_delivery(runtime, key=claims.form_key(view)):
         return
     user_id = payload.user_id(body)
     experiment, posted = await experiments.start(
@@ -121,7 +126,7 @@ async def update_form_submitted(
     if experiment is None:
         return
     await ack()
-    if not await limits.first_delivery(runtime, key=limits.form_key(view)):
+    if not await claims.first_delivery(runtime, key=claims.form_key(view)):
         return
     user_id = payload.user_id(body)
     posted = await experiments.post_update(

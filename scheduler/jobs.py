@@ -15,10 +15,12 @@ from typing import Protocol
 
 from apscheduler.triggers.cron import CronTrigger
 
-from bot import awards, experiment_digest, learning_prompts
-from bot.runtime import Runtime
-from bot.settings import Settings
-from scheduler import periods
+from bot.awards import service as awards
+from bot.core import periods
+from bot.core.settings import Settings
+from bot.experiments import digest as experiment_digest
+from bot.experiments import learning_prompts
+from bot.server.runtime import Runtime
 from storage import job_runs
 
 log = logging.getLogger(__name__)

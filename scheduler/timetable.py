@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import lab_posts, replies, retried_posts
-from bot.runtime import Runtime
+from bot.experiments import lab_posts
+from bot.ideas import replies
+from bot.platform import retried_posts
+from bot.server.runtime import Runtime
 from scheduler.jobs import JOBS, Job, catch_up, run_due
 
 RETRY_UNPOSTED_JOB = "retry-unposted-ideas"

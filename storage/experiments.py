@@ -10,13 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from storage.ideas import as_utc
-from storage.models import (
-    Experiment,
-    ExperimentUpdate,
-    Learning,
-    LearningPrompt,
-    utcnow,
-)
+from storage.models import Experiment, ExperimentUpdate, Learning, LearningPrompt, utcnow
 
 RUNNING, CONCLUDED, CANCELLED = "running", "concluded", "cancelled"
 

@@ -17,11 +17,17 @@ import aiohttp
 from slack_sdk.signature import SignatureVerifier
 from sqlmodel import col, select
 
-from bot.app import build_app
-from bot.http_server import EVENTS_PATH, METRICS_PATH, build_metrics_app, build_web_app, start_http
-from bot.runtime import Runtime
-from bot.serve import finish_pending_tasks
-from bot.settings import Settings, load_settings
+from bot.core.settings import Settings, load_settings
+from bot.server.app import build_app
+from bot.server.http_server import (
+    EVENTS_PATH,
+    METRICS_PATH,
+    build_metrics_app,
+    build_web_app,
+    start_http,
+)
+from bot.server.runtime import Runtime
+from bot.server.serve import finish_pending_tasks
 from storage import experiments, votes
 from storage.database import Database
 from storage.models import Experiment, Idea

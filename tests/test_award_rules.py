@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot import award_rules as rules
+from bot.awards import rules as rules
 
 T0 = datetime(2026, 10, 15, tzinfo=UTC)
 

@@ -13,11 +13,11 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import col
 
-from bot import awards
-from bot.slack import experiment_blocks
+from bot.awards import service as awards
+from bot.core import periods
+from bot.experiments import blocks as experiment_blocks
+from bot.platform.delivery import METADATA_EVENT
 from bot.slack.users import UserDirectory
-from scheduler import periods
-from scheduler.delivery import METADATA_EVENT
 from scheduler.jobs import JOBS, run_due
 from storage import experiments as experiment_store
 from storage import job_runs

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import cache
-from bot.cache import LoadingCache
+from bot.core import cache
+from bot.core.cache import LoadingCache
 
 
 class Clock:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import col, select
 
-from bot import capture
-from bot.capture import Action
+from bot.ideas import rules as capture
+from bot.ideas.rules import Action
 from bot.slack.blocks import POST_AS_IDEA_ACTION
 from storage.models import Idea
 from tests.harness import ADMIN, IDEAS_CHANNEL, TEAM_ID, Harness

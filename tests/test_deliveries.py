@@ -8,8 +8,9 @@ from typing import TypeVar
 
 from sqlmodel import col, select
 
-from bot import lab_posts, retried_posts
-from bot.slack import experiment_forms
+from bot.experiments import forms as experiment_forms
+from bot.experiments import lab_posts
+from bot.platform import retried_posts
 from scheduler.timetable import post_unposted
 from storage import experiments as store
 from storage.models import Experiment, ExperimentUpdate, Learning

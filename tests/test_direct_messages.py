@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from sqlmodel import select
 
-from bot.slack import experiment_blocks
+from bot.experiments import blocks as experiment_blocks
 from bot.slack.blocks import POST_AS_IDEA_ACTION
 from storage import experiments as store
 from storage.models import Idea

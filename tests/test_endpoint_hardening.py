@@ -14,10 +14,10 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot import logs
-from bot.app import build_app
-from bot.connections import ACCEPT_FAILURE, AcceptFailureLog
-from bot.http_server import EVENTS_PATH, Listener, build_web_app, start_http
+from bot.core import logs
+from bot.server.app import build_app
+from bot.server.connections import ACCEPT_FAILURE, AcceptFailureLog
+from bot.server.http_server import EVENTS_PATH, Listener, build_web_app, start_http
 from storage import migrate
 from tests.fake_slack import PATIENCE
 from tests.harness import (

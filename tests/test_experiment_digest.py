@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import col
 
-from bot import experiment_digest
-from bot.time import today
+from bot.core.clock import today
+from bot.experiments import digest as experiment_digest
 from storage import experiments as store
 from storage.models import Experiment
 from tests.harness import LAB_CHANNEL, Harness

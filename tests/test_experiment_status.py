@@ -10,7 +10,8 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from bot.slack import experiment_blocks, experiment_forms
+from bot.experiments import blocks as experiment_blocks
+from bot.experiments import forms as experiment_forms
 from storage import experiments as experiment_store
 from storage.models import Experiment, Idea, StatusChange
 from tests.harness import ADMIN, IDEAS_CHANNEL, LAB_CHANNEL, Harness, settled

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from bot.slack import experiment_blocks, experiment_forms
+from bot.experiments import blocks as experiment_blocks
+from bot.experiments import forms as experiment_forms
 from bot.slack.blocks import START_EXPERIMENT_ACTION
 from scheduler.timetable import post_unposted
 from storage import experiments as store

@@ -8,8 +8,8 @@ import json
 import time
 from datetime import date, timedelta
 
-from bot.home import PEOPLE_LOOKED_UP
-from bot.slack import home_blocks
+from bot.home import blocks as home_blocks
+from bot.home.publisher import PEOPLE_LOOKED_UP
 from bot.slack.blocks import CHANGE_STATUS_ACTION
 from storage import experiments as experiment_store
 from storage import ideas

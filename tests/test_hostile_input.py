@@ -28,9 +28,10 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlmodel import SQLModel, col
 
-from bot import awards, experiment_digest
-from bot.http_server import MAX_BODY_BYTES
-from bot.slack import experiment_forms
+from bot.awards import service as awards
+from bot.experiments import digest as experiment_digest
+from bot.experiments import forms as experiment_forms
+from bot.server.http_server import MAX_BODY_BYTES
 from storage import migrate
 from storage.database import Database
 from storage.models import Experiment, Idea

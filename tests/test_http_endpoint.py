@@ -8,9 +8,9 @@ import time
 
 import aiohttp
 
-from bot.app import build_app
-from bot.http_server import build_web_app, start_http
-from bot.runtime import Runtime
+from bot.server.app import build_app
+from bot.server.http_server import build_web_app, start_http
+from bot.server.runtime import Runtime
 from tests.harness import Harness, settings_for_tests
 
 

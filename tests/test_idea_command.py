@@ -7,7 +7,7 @@ import asyncio
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from bot import capture
+from bot.ideas import rules as capture
 from storage.models import Idea
 from tests.harness import IDEAS_CHANNEL, Harness, eventually, settled
 

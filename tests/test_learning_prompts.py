@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import learning_prompts
-from bot.slack import experiment_blocks
+from bot.experiments import blocks as experiment_blocks
+from bot.experiments import learning_prompts
 from storage import experiments as store
 from storage.models import Experiment
 from tests.harness import BOT_TOKEN, IDEAS_CHANNEL, Harness

@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 import yaml
 
-from bot.capture import SUBCOMMANDS
+from bot.ideas.rules import SUBCOMMANDS
 from handlers.shortcuts import SHARE_IDEA_SHORTCUT
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]

@@ -10,7 +10,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot import awards, logs
+from bot.awards import service as awards
+from bot.core import logs
 from tests.harness import BOT_TOKEN, IDEAS_CHANNEL, SIGNING_SECRET, Harness
 from tests.processes import free_port, start_bot, stop_bot, wait_until_healthy
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlmodel import col
 
-from bot.reconcile import reconcile, repair_recent
+from bot.votes.reconcile import reconcile, repair_recent
 from storage.models import Idea
 from tests.harness import BOT_TOKEN, IDEAS_CHANNEL, Harness
 from tests.processes import run_cli

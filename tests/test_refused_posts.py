@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import select
 
-from bot import awards
+from bot.awards import service as awards
 from scheduler.timetable import post_unposted
 from storage.models import Idea, JobRun
 from tests.harness import IDEAS_CHANNEL, Harness, eventually

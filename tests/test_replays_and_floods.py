@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from sqlmodel import select
 
-from bot import limits
+from bot.platform import claims
 from storage.models import Idea
 from tests.harness import TEAM_ID, Harness, eventually, settled
 
@@ -48,7 +48,7 @@ async def test_a_replayed_idea_command_makes_one_idea(bot: Harness) -> None:
 
     assert [reply.status for reply in replies] == [200, 200, 200]
     answers = [answer["text"] for answer in bot.fake.responses_to(response_url)]
-    assert sorted(limits.ALREADY_HANDLED in answer for answer in answers) == [False, True, True]
+    assert sorted(claims.ALREADY_HANDLED in answer for answer in answers) == [False, True, True]
 
     assert [idea.text for idea in await stored_ideas(bot)] == ["Walking meetings on Fridays"]
     assert len(bot.fake.messages("C0IDEAS01")) == 1
@@ -91,15 +91,15 @@ async def test_one_person_shares_at_most_a_few_ideas_a_minute_and_gets_the_rest_
     bot: Harness,
 ) -> None:
     answers = []
-    for n in range(limits.IDEAS_PER_MINUTE + 3):
+    for n in range(claims.IDEAS_PER_MINUTE + 3):
         response_url = bot.fake.response_url(f"flood-{n}")
         await bot.command(
             f"Idea number {n} from a busy mind", user=AUTHOR, response_url=response_url
         )
         answers.append(await answer_to(bot, response_url))
 
-    assert len(await stored_ideas(bot)) == limits.IDEAS_PER_MINUTE
-    for n, answer in enumerate(answers[limits.IDEAS_PER_MINUTE :], start=limits.IDEAS_PER_MINUTE):
+    assert len(await stored_ideas(bot)) == claims.IDEAS_PER_MINUTE
+    for n, answer in enumerate(answers[claims.IDEAS_PER_MINUTE :], start=claims.IDEAS_PER_MINUTE):
         assert "ideas from you in a minute" in answer["text"]
         assert f"Idea number {n} from a busy mind" in json.dumps(answer["blocks"])
 

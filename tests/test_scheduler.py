@@ -12,8 +12,8 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import col
 
-from bot.awards import AwardsReport
-from bot.settings import SettingsError, load_settings
+from bot.awards.service import AwardsReport
+from bot.core.settings import SettingsError, load_settings
 from scheduler.jobs import JOBS, catch_up, run_due
 from scheduler.timetable import build_scheduler
 from storage import job_runs

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import DEFAULT_DATABASE_URL, DEFAULT_SCHEDULES, SettingsError, load_settings
+from bot.core.settings import DEFAULT_DATABASE_URL, DEFAULT_SCHEDULES, SettingsError, load_settings
 
 BASE = {"SLACK_BOT_TOKEN": "xoxb-123-456-abc", "IDEAS_CHANNEL": "C0IDEAS01"}
 

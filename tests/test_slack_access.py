@@ -9,7 +9,7 @@ import logging
 import pytest
 from sqlmodel import select
 
-from bot.http_server import HEALTH_PATH
+from bot.server.http_server import HEALTH_PATH
 from scheduler.timetable import post_unposted
 from storage.models import Idea
 from tests.harness import IDEAS_CHANNEL, Harness, eventually, settled

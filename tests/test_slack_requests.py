@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.logs import Throttle
+from bot.core.logs import Throttle
 from tests.harness import Harness
 
 

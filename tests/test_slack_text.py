@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from slack_sdk.models.blocks import SectionBlock
 
-from bot import capture
+from bot.ideas import rules as capture
 from bot.slack import blocks
 from bot.slack.text import SECTION_TEXT_LIMIT, escape, slack_length, split_escaped, truncate
 

@@ -8,7 +8,7 @@ import re
 import sqlalchemy as sa
 from sqlmodel import col
 
-from bot.voting import Verdict
+from bot.votes.rules import Verdict
 from storage import votes
 from storage.models import Idea, VoteReaction
 from storage.votes import ReactionChange

@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot import capture, status_rules
+from bot.ideas import rules as capture
 from bot.slack.payload import INPUT_ACTION
 from bot.slack.text import (
     MESSAGE_BLOCK_LIMIT,
@@ -30,6 +30,7 @@ from bot.slack.text import (
     split_escaped,
     truncate,
 )
+from bot.statuses import rules as status_rules
 from storage.models import Idea
 
 START_EXPERIMENT_ACTION = "idea_start_experiment"

@@ -16,7 +16,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.metrics import Metrics
+from bot.core.metrics import Metrics
 from bot.slack.access import REVOKED_ERRORS, SlackAccess
 from bot.slack.posting import SLACK_FAILURES, error_code
 

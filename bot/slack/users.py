@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.cache import LoadingCache
+from bot.core.cache import LoadingCache
 from bot.slack.posting import error_code
 
 log = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
 )
 
+from bot.home.blocks import NEW_IDEA_ACTION
 from bot.slack.blocks import emoji_list, sections, to_dicts
-from bot.slack.home_blocks import NEW_IDEA_ACTION
 
 NEW_IDEA_BUTTON = "💡 New idea"
 

@@ -6,8 +6,8 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot import retried_posts
-from bot.runtime import Runtime
+from bot.platform import retried_posts
+from bot.server.runtime import Runtime
 from bot.slack.payload import as_text
 from bot.slack.posting import SLACK_FAILURES, error_code
 from bot.slack.users import LookupFailed

@@ -1,0 +1,291 @@
+"""Job `monthly-awards`: choose, keep and announce the month's awards, then congratulate.
+
+Results are computed once per period and kept (table `awards`); the announcement is built
+from what was kept, so a retry or a late vote never changes who won. They are computed from
+complete inputs only: a profile or a card's reactions that Slack cannot give, even when asked
+again, stop the run (`NotReady`) with nothing kept or posted, and the next sweep tries again.
+One Slack error at 10:00 on the 1st must not decide the winners for good.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+from typing import TypeVar
+
+from slack_sdk.errors import SlackApiError
+
+from bot.awards import blocks, rules
+from bot.core import periods
+from bot.platform.delivery import Delivery, NotReady, deliver
+from bot.server.runtime import Runtime
+from bot.slack.posting import SLACK_FAILURES, error_code
+from bot.slack.users import LookupFailed
+from bot.votes.rules import base_emoji
+from storage import awards as store
+from storage.ideas import as_utc
+from storage.models import Award
+
+log = logging.getLogger(__name__)
+
+JOB = "monthly-awards"
+# Above this many people to look up, one paged users.list beats a users.info each.
+BULK_LOOKUP_FROM = 40
+# A read the results depend on is asked again once after this pause (the client has already
+# retried rate limits and server errors by then) before the run gives up until the next sweep.
+READ_RETRY_PAUSE = 1.0
+
+CARD_GONE = frozenset({"message_not_found", "channel_not_found"})
+
+T = TypeVar("T")
+
+
+@dataclass
+class AwardsReport:
+    delivery: Delivery
+    congratulated: int = 0
+    failed_dms: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = self.delivery.summary()
+        if self.congratulated:
+            text += f"; congratulated {self.congratulated} winner(s)"
+        if self.failed_dms:
+            text += f"; could not DM {', '.join(self.failed_dms)} (tried again next run)"
+        return text + "."
+
+
+async def run(
+    runtime: Runtime,
+    *,
+    now: datetime,
+    period: str | None = None,
+    take_skipped: bool = True,
+    moment: datetime | None = None,
+) -> AwardsReport:
+    """Announce `period` (default: the month before `moment`, the time it is scheduled for, in
+    TIMEZONE) once, and congratulate winners. `now` is the clock, for the claims."""
+    period = period or periods.previous_month((moment or now).astimezone(runtime.settings.tz))
+    periods.parse_month(period)
+    delivery = await deliver(
+        runtime,
+        job=JOB,
+        period=period,
+        channel=runtime.settings.awards_channel,
+        compose=lambda: announcement(runtime, period),
+        now=now,
+        take_skipped=take_skipped,
+    )
+    report = AwardsReport(delivery)
+    if delivery.delivered:
+        await _congratulate(runtime, period, now, report)
+    log.info(report.summary())
+    return report
+
+
+async def announcement(runtime: Runtime, period: str) -> dict:
+    awards, numbers = await results(runtime, period)
+    return blocks.announcement(
+        period=period,
+        awards=store.by_category(awards),
+        numbers=numbers,
+        ideas_channel=runtime.settings.ideas_channel,
+    )
+
+
+async def results(runtime: Runtime, period: str) -> tuple[list[Award], blocks.Numbers]:
+    """The kept results of `period`, computing and keeping them on first use."""
+    tz = runtime.settings.tz
+    start, end = periods.month_bounds(period, tz)
+    async with runtime.db.session() as session:
+        entries = await store.ideas_posted_between(session=session, start=start, end=end)
+        voters = await store.voters_between(session=session, start=start, end=end)
+        learnings = await store.learnings_shared_between(session=session, start=start, end=end)
+        kept = await store.for_period(session=session, period=period)
+    people = (
+        voters
+        | {e.idea.author_id for e in entries}
+        | {v for e in entries for v in e.voters}
+        | {learning.author_id for learning, _ in learnings}
+    )
+    titles = await _titles(runtime, people)
+    numbers = blocks.Numbers(
+        ideas=len(entries),
+        voters=len(voters),
+        departments=rules.departments_of(voters | {e.idea.author_id for e in entries}, titles),
+    )
+    if kept:
+        return kept, numbers
+
+    idea_candidates = [
+        rules.Candidate(
+            key=entry.idea.id or 0,
+            author_id=entry.idea.author_id,
+            title=entry.idea.text,
+            permalink=entry.idea.permalink,
+            votes=len(entry.voters),
+            departments=rules.departments_of(entry.voters, titles),
+            reached_at=max(entry.voters.values(), default=as_utc(entry.idea.created_at)),
+        )
+        for entry in entries
+    ]
+    learning_candidates = [
+        rules.Candidate(
+            key=learning.id or 0,
+            author_id=learning.author_id,
+            title=learning.learned,
+            permalink=learning.permalink,
+            votes=await _learning_votes(
+                runtime, learning.channel_id, learning.message_ts, learning.author_id
+            ),
+            departments=None,
+            reached_at=as_utc(learning.created_at),
+        )
+        for learning, _ in learnings
+    ]
+    previous = _month_before(period)
+    async with runtime.db.session() as session:
+        last = {
+            category: await store.winner(session=session, period=previous, category=category)
+            for category in rules.CATEGORIES
+        }
+    ideas = rules.podium(
+        rules.rank_ideas(idea_candidates), last_winner=last[rules.IDEA_OF_THE_MONTH]
+    )
+    sparks = rules.podium(
+        rules.rank_sparks(idea_candidates, excluding=ideas[0].key if ideas else None),
+        last_winner=last[rules.CROSS_FUNCTIONAL_SPARK],
+    )
+    lessons = rules.podium(
+        rules.rank_learnings(learning_candidates), last_winner=last[rules.LEARNING_OF_THE_MONTH]
+    )
+    chosen = [
+        _award(period, rules.IDEA_OF_THE_MONTH, rank, c, idea=True)
+        for rank, c in enumerate(ideas, start=1)
+    ]
+    chosen += [
+        _award(period, rules.CROSS_FUNCTIONAL_SPARK, rank, c, idea=True)
+        for rank, c in enumerate(sparks, start=1)
+    ]
+    chosen += [
+        _award(period, rules.LEARNING_OF_THE_MONTH, rank, c, idea=False)
+        for rank, c in enumerate(lessons, start=1)
+    ]
+    async with runtime.db.session() as session:
+        await store.keep(session=session, awards=chosen)
+        kept = await store.for_period(session=session, period=period)
+    return kept, numbers
+
+
+def _award(
+    period: str, category: str, rank: int, candidate: rules.Candidate, *, idea: bool
+) -> Award:
+    return Award(
+        period=period,
+        category=category,
+        rank=rank,
+        idea_id=candidate.key if idea else None,
+        learning_id=None if idea else candidate.key,
+        winner_id=candidate.author_id,
+        title=candidate.title,
+        permalink=candidate.permalink,
+        votes=candidate.votes,
+        departments=candidate.departments,
+    )
+
+
+def _month_before(period: str) -> str:
+    year, month = periods.parse_month(period)
+    return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+
+
+async def _read(what: str, read: Callable[[], Awaitable[T]]) -> T:
+    """One input of the results: asked again once after a pause, then `NotReady`."""
+    for attempt in range(2):
+        try:
+            return await read()
+        except LookupFailed as error:
+            problem = str(error)
+        except SLACK_FAILURES as error:
+            problem = error_code(error)
+        if attempt == 0:
+            log.info("could not read %s (%s); asking again", what, problem)
+            await asyncio.sleep(READ_RETRY_PAUSE)
+    raise NotReady(f"could not read {what}: {problem}")
+
+
+async def _titles(runtime: Runtime, people: set[str]) -> dict[str, str]:
+    """Each person's profile title, the department proxy. People Slack does not know have
+    none; people Slack cannot say anything about right now stop the run (`NotReady`)."""
+    if len([p for p in people if runtime.users.cached(p) is None]) >= BULK_LOOKUP_FROM:
+        try:
+            await runtime.users.prefetch()
+        except SLACK_FAILURES as error:
+            log.warning("could not load the user directory: %s", error_code(error))
+    titles: dict[str, str] = {}
+    for person in sorted(people):
+        user = await _read(f"the profile of {person}", partial(runtime.users.get, person))
+        if user is not None:
+            titles[person] = user.title
+    return titles
+
+
+async def _learning_votes(
+    runtime: Runtime, channel: str | None, ts: str | None, author_id: str
+) -> int:
+    """Distinct people (not the author, not bots) who reacted to the learning card with a
+    vote emoji. `NotReady` when Slack cannot show the reactions or say who reacted."""
+    if not channel or not ts:
+        return 0
+
+    async def reactions() -> dict:
+        try:
+            response = await runtime.client.reactions_get(channel=channel, timestamp=ts, full=True)
+        except SlackApiError as error:
+            if error.response.get("error") in CARD_GONE:
+                return {}  # a deleted card has no votes: that is a fact, not a failure
+            raise
+        return response.data if isinstance(response.data, dict) else {}
+
+    response = await _read(f"the reactions on the learning card {channel}/{ts}", reactions)
+    emojis = set(runtime.settings.vote_emojis)
+    people = {
+        user
+        for reaction in (response.get("message") or {}).get("reactions") or []
+        if base_emoji(reaction.get("name", "")) in emojis
+        for user in reaction.get("users") or []
+        if user != author_id
+    }
+    counted = 0
+    for person in sorted(people):
+        user = await _read(f"the profile of {person}", partial(runtime.users.get, person))
+        counted += user is not None and not user.is_bot and not user.deleted
+    return counted
+
+
+async def _congratulate(runtime: Runtime, period: str, now: datetime, report: AwardsReport) -> None:
+    """One DM per winning award, claimed before sending; a refused DM is tried next run."""
+    async with runtime.db.session() as session:
+        winners = [a for a in await store.for_period(session=session, period=period) if a.rank == 1]
+    for award in winners:
+        if award.congratulated_at is not None:
+            continue
+        async with runtime.db.session() as session:
+            if not await store.claim_congratulation(
+                session=session, award_id=award.id or 0, now=now
+            ):
+                continue
+        try:
+            await runtime.client.chat_postMessage(
+                channel=award.winner_id, **blocks.congratulations(award)
+            )
+        except SLACK_FAILURES as error:
+            async with runtime.db.session() as session:
+                await store.release_congratulation(session=session, award_id=award.id or 0)
+            report.failed_dms.append(f"{award.winner_id} ({error_code(error)})")
+            continue
+        report.congratulated += 1

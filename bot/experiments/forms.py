@@ -1,0 +1,154 @@
+"""Block Kit for the experiment forms: starting one, posting an update, sharing the learning;
+and reading what was submitted."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from slack_sdk.models.blocks import (
+    DatePickerElement,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    RadioButtonsElement,
+    SectionBlock,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.experiments import rules
+from bot.experiments.blocks import OUTCOME_LABELS
+from bot.slack import payload
+from bot.slack.blocks import form, text_input
+from bot.slack.payload import INPUT_ACTION
+
+EXPERIMENT_FORM = "experiment_form"
+UPDATE_FORM = "experiment_update_form"
+LEARNING_FORM = "learning_form"
+
+
+def experiment_form(*, owner_id: str, ends_on: date, idea_id: int | None) -> View:
+    """Start an experiment; the idea's number is prefilled when started from an idea."""
+    return form(
+        EXPERIMENT_FORM,
+        title="Start an experiment",
+        submit="Start",
+        blocks=[
+            text_input(
+                rules.F_HYPOTHESIS,
+                "Hypothesis",
+                placeholder="We believe <change> will <result>, measured by <metric>.",
+                max_length=rules.HYPOTHESIS_LIMIT,
+            ),
+            text_input(
+                rules.F_METRIC,
+                "Metric",
+                placeholder="e.g. weekly active teams, support tickets per week",
+                max_length=rules.METRIC_LIMIT,
+                multiline=False,
+            ),
+            InputBlock(
+                block_id=rules.F_OWNER,
+                label="Owner",
+                element=UserSelectElement(action_id=INPUT_ACTION, initial_user=owner_id),
+                hint="The owner posts updates and shares the learning at the end.",
+            ),
+            InputBlock(
+                block_id=rules.F_ENDS_ON,
+                label="Ends on",
+                element=DatePickerElement(action_id=INPUT_ACTION, initial_date=ends_on.isoformat()),
+            ),
+            text_input(
+                rules.F_IDEA,
+                "Idea number",
+                placeholder="e.g. 12",
+                max_length=10,
+                multiline=False,
+                optional=True,
+                initial=str(idea_id) if idea_id else "",
+                hint="The idea this experiment tests, if there is one.",
+            ),
+        ],
+    )
+
+
+def experiment_form_values(view: dict) -> rules.ExperimentDraft:
+    chosen = payload.selected_date(view, rules.F_ENDS_ON)
+    try:
+        ends_on = date.fromisoformat(chosen) if chosen else None
+    except ValueError:
+        ends_on = None
+    return rules.ExperimentDraft(
+        hypothesis=payload.text_input(view, rules.F_HYPOTHESIS),
+        metric=payload.text_input(view, rules.F_METRIC),
+        owner_id=payload.selected_user(view, rules.F_OWNER),
+        ends_on=ends_on,
+        idea_ref=payload.text_input(view, rules.F_IDEA),
+    )
+
+
+def form_experiment_id(view: dict) -> int | None:
+    """The experiment a form is about, from its `private_metadata`."""
+    return payload.parse_id(payload.metadata(view).get("experiment_id"))
+
+
+def update_form(experiment_id: int) -> View:
+    return form(
+        UPDATE_FORM,
+        title="Experiment update",
+        submit="Post update",
+        metadata={"experiment_id": experiment_id},
+        blocks=[
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"*Experiment #{experiment_id}*: the update is threaded under its card."
+                )
+            ),
+            text_input(
+                rules.F_UPDATE,
+                "What happened since the last update?",
+                placeholder="Numbers so far, surprises, what you will try next…",
+                max_length=rules.UPDATE_LIMIT,
+            ),
+        ],
+    )
+
+
+def learning_form(experiment_id: int) -> View:
+    return form(
+        LEARNING_FORM,
+        title="Share the learning",
+        submit="Share",
+        metadata={"experiment_id": experiment_id},
+        blocks=[
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"*Experiment #{experiment_id}*\n\n"
+                    "Every outcome is worth sharing: a hypothesis that did not hold saves the "
+                    "next team from building on it."
+                )
+            ),
+            InputBlock(
+                block_id=rules.F_OUTCOME,
+                label="Outcome",
+                element=RadioButtonsElement(
+                    action_id=INPUT_ACTION,
+                    options=[
+                        Option(value=value, text=label) for value, label in OUTCOME_LABELS.items()
+                    ],
+                ),
+            ),
+            text_input(
+                rules.F_LEARNED,
+                "What we learned",
+                placeholder="What the numbers said, and what surprised you",
+                max_length=rules.LEARNED_LIMIT,
+            ),
+            text_input(
+                rules.F_NEXT,
+                "What we will do next",
+                placeholder="Ship it, try a variant, stop, hand over…",
+                max_length=rules.NEXT_STEP_LIMIT,
+            ),
+        ],
+    )

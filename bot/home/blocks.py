@@ -1,0 +1,164 @@
+"""Block Kit for the App Home: everyone's view, and the review queue for admins."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.experiments.blocks import days_left
+from bot.slack.blocks import CHANGE_STATUS_ACTION, linked_title, sections
+from bot.slack.text import VIEW_BLOCK_LIMIT
+from bot.statuses.blocks import badge, idea_title
+from storage.models import Experiment, Idea
+
+NEW_IDEA_ACTION = "home_new_idea"
+REVIEW_PAGE_ACTION = "home_review_page"
+MY_IDEAS_SHOWN = 10
+TOP_SHOWN = 5
+REVIEW_PAGE_SIZE = 10
+
+
+@dataclass(frozen=True)
+class HomeData:
+    user_id: str
+    is_admin: bool
+    today: date
+    month: str
+    my_ideas: Sequence[tuple[Idea, int]]
+    my_ideas_total: int
+    my_experiments: Sequence[Experiment]
+    top: Sequence[tuple[Idea, int]]
+    ideas: int
+    voters: int
+    departments: int | None
+    experiments_running: int
+    learnings: int
+    review: Sequence[Idea] = ()
+    review_total: int = 0
+    review_page: int = 0
+
+
+def _votes(count: int) -> str:
+    return f"{count} vote{'' if count == 1 else 's'}"
+
+
+def _experiment_line(experiment: Experiment, today: date) -> str:
+    title = linked_title(experiment.hypothesis, experiment.permalink)
+    return f"• #{experiment.id} {title} · {days_left(experiment, today)}"
+
+
+def home_view(data: HomeData) -> View:
+    blocks: list[Block] = [
+        HeaderBlock(text=PlainTextObject(text="💡 Lightbulb")),
+        SectionBlock(
+            text=MarkdownTextObject(
+                text="Share an idea with `/idea &lt;your idea&gt;` or the button below; vote "
+                "with a reaction on any idea's post; test the promising ones as experiments, and "
+                "share what you learn. `/idea help` has the rest."
+            )
+        ),
+        ActionsBlock(
+            elements=[ButtonElement(text="💡 New idea", action_id=NEW_IDEA_ACTION, style="primary")]
+        ),
+        DividerBlock(),
+    ]
+    if data.my_ideas:
+        lines = [
+            f"• #{idea.id} {idea_title(idea)} · {badge(idea.status)} · {_votes(votes)}"
+            for idea, votes in data.my_ideas[:MY_IDEAS_SHOWN]
+        ]
+        if data.my_ideas_total > MY_IDEAS_SHOWN:
+            lines.append(f"…and {data.my_ideas_total - MY_IDEAS_SHOWN} more: `/idea mine`.")
+        blocks.extend(sections("*Your ideas*\n" + "\n".join(lines)))
+    else:
+        blocks.extend(sections("*Your ideas*\nNone yet. The first one takes ten seconds."))
+    if data.my_experiments:
+        lines = [_experiment_line(e, data.today) for e in data.my_experiments[:MY_IDEAS_SHOWN]]
+        blocks.extend(sections("*Your experiments*\n" + "\n".join(lines)))
+    if data.top:
+        lines = [
+            f"{rank}. {idea_title(idea)} · {_votes(votes)}"
+            for rank, (idea, votes) in enumerate(data.top[:TOP_SHOWN], start=1)
+        ]
+        blocks.extend(sections(f"*Top ideas in {data.month}*\n" + "\n".join(lines)))
+    numbers = [
+        f"{data.ideas} idea{'' if data.ideas == 1 else 's'}",
+        f"{data.voters} voter{'' if data.voters == 1 else 's'}",
+    ]
+    if data.departments:
+        numbers.append(f"{data.departments} department{'' if data.departments == 1 else 's'}")
+    numbers += [
+        f"{data.experiments_running} experiment{'' if data.experiments_running == 1 else 's'} "
+        "running",
+        f"{data.learnings} learning{'' if data.learnings == 1 else 's'} shared",
+    ]
+    blocks.append(DividerBlock())
+    blocks.extend(sections(f"*{data.month} so far*\n" + " · ".join(numbers)))
+    if data.is_admin:
+        blocks.extend(_review(data))
+    return View(type="home", blocks=blocks[:VIEW_BLOCK_LIMIT])
+
+
+def _review(data: HomeData) -> list[Block]:
+    blocks: list[Block] = [DividerBlock()]
+    if not data.review_total:
+        blocks.extend(sections("*Waiting for review*\nNothing: every idea has an answer. 🎉"))
+        return blocks
+    first = data.review_page * REVIEW_PAGE_SIZE + 1
+    last = first + len(data.review) - 1
+    blocks.extend(
+        sections(
+            f"*Waiting for review* ({data.review_total}, oldest first; showing {first}–{last})"
+        )
+    )
+    for idea in data.review:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"#{idea.id} {idea_title(idea, 120)} · {badge(idea.status)} · "
+                    f"shared {idea.created_at:%-d %b} by <@{idea.author_id}>"
+                ),
+                accessory=ButtonElement(
+                    text="Change status", action_id=CHANGE_STATUS_ACTION, value=str(idea.id)
+                ),
+            )
+        )
+    pages = []
+    if data.review_page > 0:
+        pages.append(
+            ButtonElement(
+                text="← Older",
+                action_id=f"{REVIEW_PAGE_ACTION}_prev",
+                value=str(data.review_page - 1),
+            )
+        )
+    if last < data.review_total:
+        pages.append(
+            ButtonElement(
+                text="Newer →",
+                action_id=f"{REVIEW_PAGE_ACTION}_next",
+                value=str(data.review_page + 1),
+            )
+        )
+    if pages:
+        blocks.append(ActionsBlock(elements=pages))
+    blocks.append(
+        ContextBlock(
+            elements=[MarkdownTextObject(text="Only admins see this part of the Home tab.")]
+        )
+    )
+    return blocks

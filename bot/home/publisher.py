@@ -1,0 +1,149 @@
+"""The App Home, published lazily: when someone opens the tab, never in the background.
+
+Opening the tab a hundred times a minute must not cost a hundred `views.publish` calls:
+each person's Home is built at most once every PUBLISH_EVERY seconds (opens in between are
+served by one build at the end of the interval), and published only when it differs from
+what was published last. Because the Home is rebuilt from the
+database on open, a changed idea shows the next time anyone whose Home shows it opens it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import time
+from datetime import UTC, datetime
+
+from slack_sdk.models.views import View
+
+from bot.awards import rules as award_rules
+from bot.core.clock import today
+from bot.home import blocks
+from bot.server.runtime import Runtime
+from bot.slack.posting import SLACK_FAILURES, error_code
+from bot.votes.leaderboard import parse_period
+from storage import home, votes
+from storage.models import Idea
+
+log = logging.getLogger(__name__)
+
+PUBLISH_EVERY = 5.0
+# People not known yet (after a restart, say) looked up per build for the departments count:
+# enough for a month's authors and voters in most teams at the first open, and in a large one
+# the count fills in over a few opens instead of one open setting off a round of users.info.
+PEOPLE_LOOKED_UP = 50
+# A slow Slack must not hold the Home back: past this, it counts the people known by then.
+PEOPLE_WAIT_SECONDS = 2.0
+
+
+class HomePublisher:
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        self._published: dict[str, str] = {}  # user → digest of the view last published
+        self._pages: dict[str, int] = {}
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._last: dict[str, float] = {}  # user → when their Home was last built
+        self.publishes = 0
+
+    def opened(self, user_id: str, *, page: int | None = None) -> None:
+        if not self._runtime.slack_access.usable:
+            return
+        if page is not None:
+            self._pages[user_id] = max(0, page)
+        if user_id not in self._tasks:
+            self._tasks[user_id] = asyncio.create_task(self._publish_soon(user_id), name="home")
+
+    async def _publish_soon(self, user_id: str) -> None:
+        """Publish now, or at the end of the person's current interval: every open in
+        between is served by that one publish."""
+        try:
+            wait = self._last.get(user_id, -PUBLISH_EVERY) + PUBLISH_EVERY - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self._last[user_id] = time.monotonic()
+            try:
+                await self.publish(user_id)
+            except SLACK_FAILURES as error:
+                log.warning("the Home of %s was not published: %s", user_id, error_code(error))
+            except Exception:
+                log.exception("building the Home of %s failed", user_id)
+        finally:
+            self._tasks.pop(user_id, None)
+
+    async def publish(self, user_id: str) -> bool:
+        """Build the person's Home and publish it if it changed; True if it was published."""
+        view = (await self.build(user_id)).to_dict()
+        digest = hashlib.sha256(json.dumps(view, sort_keys=True).encode()).hexdigest()
+        if self._published.get(user_id) == digest:
+            return False
+        await self._runtime.client.views_publish(user_id=user_id, view=view)
+        self._published[user_id] = digest
+        self.publishes += 1
+        return True
+
+    async def show_page(self, user_id: str, page: int) -> None:
+        """An admin paging through the review queue sees the page now, not in a moment."""
+        self._pages[user_id] = max(0, page)
+        await self.publish(user_id)
+
+    async def build(self, user_id: str) -> View:
+        runtime = self._runtime
+        settings = runtime.settings
+        now = datetime.now(UTC)
+        month = parse_period("month", now=now, tz=settings.tz)
+        assert month is not None and month.since is not None
+        is_admin = user_id in settings.admin_user_ids
+        page = self._pages.get(user_id, 0)
+        async with runtime.db.session() as session:
+            mine, total = await votes.ideas_of(
+                session=session, author_id=user_id, limit=blocks.MY_IDEAS_SHOWN
+            )
+            experiments = await home.running_experiments_of(session=session, owner_id=user_id)
+            top = await votes.leaderboard(
+                session=session, since=month.since, limit=blocks.TOP_SHOWN
+            )
+            numbers = await home.month_numbers(session=session, since=month.since)
+            review: list[Idea] = []
+            review_total = 0
+            if is_admin:
+                review, review_total = await home.review_queue(
+                    session=session,
+                    offset=page * blocks.REVIEW_PAGE_SIZE,
+                    limit=blocks.REVIEW_PAGE_SIZE,
+                )
+                if not review and review_total and page:
+                    page = (review_total - 1) // blocks.REVIEW_PAGE_SIZE
+                    self._pages[user_id] = page
+                    review, review_total = await home.review_queue(
+                        session=session,
+                        offset=page * blocks.REVIEW_PAGE_SIZE,
+                        limit=blocks.REVIEW_PAGE_SIZE,
+                    )
+        # In a stable order, so that Homes built at the same time share their look-ups and
+        # each build after them looks up people the earlier ones did not reach.
+        known = await runtime.users.some(
+            sorted(numbers.people), look_up=PEOPLE_LOOKED_UP, wait=PEOPLE_WAIT_SECONDS
+        )
+        titles = {person: user.title for person, user in known.items()}
+        return blocks.home_view(
+            blocks.HomeData(
+                user_id=user_id,
+                is_admin=is_admin,
+                today=today(settings.tz, now=now),
+                month=f"{now.astimezone(settings.tz):%B}",
+                my_ideas=mine,
+                my_ideas_total=total,
+                my_experiments=experiments,
+                top=top,
+                ideas=numbers.ideas,
+                voters=numbers.voters,
+                departments=award_rules.departments_of(numbers.people, titles),
+                experiments_running=numbers.experiments_running,
+                learnings=numbers.learnings,
+                review=review,
+                review_total=review_total,
+                review_page=page,
+            )
+        )

@@ -1,0 +1,67 @@
+"""Replies and DMs that need nothing done once they are in Slack: a reply in an idea's
+thread, a status DM. Each is claimed like a scheduled post (`scheduler.delivery`), so it is
+posted once however often it is asked for, and one that Slack refused is posted again by the
+one-minute retry (`post_pending`) until Slack takes it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from bot.platform.delivery import deliver, redeliver
+
+if TYPE_CHECKING:  # the runtime holds what imports this module
+    from bot.server.runtime import Runtime
+
+STATUS_REPLY = "status-reply"
+STATUS_DM = "status-dm"
+EXPERIMENT_STARTED_REPLY = "experiment-started-reply"
+EXPERIMENT_CANCELLED_REPLY = "experiment-cancelled-reply"
+LEARNING_REPLY = "learning-reply"
+# An idea posted by the one-minute retry, or refused for good: its author hears once.
+IDEA_OUTCOME_DM = "idea-outcome-dm"
+# The first visit to the Messages tab: one welcome per person, ever.
+WELCOME_DM = "welcome-dm"
+JOBS = (
+    STATUS_REPLY,
+    STATUS_DM,
+    EXPERIMENT_STARTED_REPLY,
+    EXPERIMENT_CANCELLED_REPLY,
+    LEARNING_REPLY,
+    IDEA_OUTCOME_DM,
+    WELCOME_DM,
+)
+
+
+async def post_once(
+    runtime: Runtime,
+    *,
+    job: str,
+    key: str,
+    channel: str,
+    message: dict,
+    thread_ts: str | None = None,
+) -> bool:
+    """Post `message` for (`job`, `key`) unless it is posted already; whether it is in Slack.
+    A refusal is logged by the delivery and retried by `post_pending`."""
+
+    async def compose() -> dict:
+        return message
+
+    delivery = await deliver(
+        runtime,
+        job=job,
+        period=key,
+        channel=channel,
+        thread_ts=thread_ts,
+        compose=compose,
+        now=datetime.now(UTC),
+    )
+    return delivery.delivered
+
+
+async def post_pending(runtime: Runtime) -> int:
+    """Post again every reply and DM Slack refused earlier; how many went out."""
+    deliveries = await redeliver(runtime, jobs=JOBS, now=datetime.now(UTC))
+    return sum(delivery.delivered for delivery in deliveries)
