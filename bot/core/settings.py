@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
+from typing import Annotated, Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 from dotenv import dotenv_values
+from pydantic import Field, PlainValidator, ValidationError, ValidationInfo
+from pydantic_core import PydanticCustomError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 
 DEFAULT_DATABASE_URL = "sqlite:///./lightbulb.db"
 DEFAULT_VOTE_EMOJIS = ("+1", "bulb")
@@ -23,7 +28,7 @@ PLACEHOLDER_MARKERS = ("your-", "xxxx", "changeme")
 
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{6,}$")
-
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 # Crontab lines (minute hour day month day-of-week) in TIMEZONE.
 DEFAULT_SCHEDULES = {
@@ -94,170 +99,200 @@ def load_settings(
     `export`), so an operator can prepare the database before creating the Slack app.
     """
     env = read_environment() if env is None else env
+    # Blank counts as unset, so a line left as `PORT=` keeps the default.
+    stripped = {name: (env.get(name) or "").strip() for name in SETTING_NAMES}
+    values: dict[str, Any] = {name: text for name, text in stripped.items() if text}
+    # A command does not read the credentials it does not need: placeholders are fine there.
+    if not require_slack:
+        values |= dict.fromkeys(("SLACK_BOT_TOKEN", "IDEAS_CHANNEL", "SLACK_APP_TOKEN"), "")
+    if not require_signing_secret:
+        values["SLACK_SIGNING_SECRET"] = ""
+    try:
+        raw = _Environment(**values)
+    except ValidationError as error:
+        # Fields are declared in the order the problems should be fixed: report the first.
+        problem = error.errors()[0]
+        name, message = str(problem["loc"][0]), problem["msg"]
+        if problem["type"] == "missing":
+            hint = _Environment.model_fields[name].description
+            message = f"Missing setting {name}{f' ({hint})' if hint else ''}: {WHERE}."
+        raise SettingsError(message) from None
+    fields = {name.lower(): getattr(raw, name) for name in SETTING_NAMES}
+    fields["work_start"], fields["work_end"] = fields.pop("working_hours")
+    fields["work_days"] = fields.pop("working_days")
+    fields["digest_schedule"] = fields.pop("experiment_digest_schedule")
+    fields["prompts_schedule"] = fields.pop("learning_prompts_schedule")
+    return Settings(**fields)
 
-    def get(name: str, default: str = "") -> str:
-        return (env.get(name) or "").strip() or default
 
-    def secret(name: str) -> str:
-        value = get(name)
-        if any(marker in value.lower() for marker in PLACEHOLDER_MARKERS):
-            raise SettingsError(
-                f"Setting {name} still holds the placeholder from .env.example: "
-                "put the real value in .env or in the environment."
-            )
-        return value
+def _fail(message: str) -> NoReturn:
+    # The message travels as context, not as the template, so braces in a value stay literal.
+    raise PydanticCustomError("setting", "{message}", {"message": message})
 
-    def required(name: str, hint: str = "") -> str:
-        value = secret(name)
-        if not value:
-            raise SettingsError(f"Missing setting {name}{hint}: {WHERE}.")
-        return value
 
-    bot_token = signing_secret = ideas_channel = ""
-    if require_slack:
-        bot_token = required("SLACK_BOT_TOKEN", " (the xoxb-… Bot User OAuth Token)")
-        if not bot_token.startswith("xoxb-"):
-            raise SettingsError(
-                "Setting SLACK_BOT_TOKEN must be the bot token starting with xoxb- "
-                "(OAuth & Permissions → Bot User OAuth Token)."
-            )
-        ideas_channel = _channel_id("IDEAS_CHANNEL", required("IDEAS_CHANNEL"))
-    if require_signing_secret:
-        signing_secret = required("SLACK_SIGNING_SECRET", " (needed in HTTP mode)")
+def _parsed(parse: Callable[[str, str], object]) -> PlainValidator:
+    """A validator calling `parse(name, text)`; the name is for the error message."""
+    return PlainValidator(lambda text, info: parse(str(info.field_name), text))
 
-    app_token = secret("SLACK_APP_TOKEN") if require_slack else ""
-    if app_token and not app_token.startswith("xapp-"):
-        raise SettingsError(
-            "Setting SLACK_APP_TOKEN must be an app-level token starting with xapp- "
+
+def _secret(name: str, text: str) -> str:
+    """A Slack credential; empty when the command does not need it. Slack tells its kinds of
+    token apart by their prefix."""
+    if any(marker in text.lower() for marker in PLACEHOLDER_MARKERS):
+        _fail(
+            f"Setting {name} still holds the placeholder from .env.example: "
+            "put the real value in .env or in the environment."
+        )
+    if text and name == "SLACK_BOT_TOKEN" and not text.startswith("xoxb-"):
+        _fail(
+            f"Setting {name} must be the bot token starting with xoxb- "
+            "(OAuth & Permissions → Bot User OAuth Token)."
+        )
+    if text and name == "SLACK_APP_TOKEN" and not text.startswith("xapp-"):
+        _fail(
+            f"Setting {name} must be an app-level token starting with xapp- "
             "(Basic Information → App-Level Tokens), or be left empty for HTTP mode."
         )
+    return _channel_id(name, text) if text and name == "IDEAS_CHANNEL" else text
 
-    experiments_channel = get("EXPERIMENTS_CHANNEL")
-    awards_channel = get("AWARDS_CHANNEL")
-    if experiments_channel:
-        _channel_id("EXPERIMENTS_CHANNEL", experiments_channel)
-    if awards_channel:
-        _channel_id("AWARDS_CHANNEL", awards_channel)
 
-    admins = frozenset(part.strip() for part in get("ADMIN_USER_IDS").split(",") if part.strip())
-    for admin in admins:
-        if not _USER_ID.match(admin):
-            raise SettingsError(
-                f"Setting ADMIN_USER_IDS has {admin!r}, which is not a Slack user ID "
+def _channel_id(name: str, text: str) -> str:
+    if not _CHANNEL_ID.match(text):
+        _fail(
+            f"Setting {name}={text!r} must be a channel ID like C0123ABCD, not a name: in "
+            "Slack open the channel's details; the ID is at the bottom."
+        )
+    return text
+
+
+def _channel_or_ideas(text: str, info: ValidationInfo) -> str:
+    return _channel_id(str(info.field_name), text) if text else info.data.get("IDEAS_CHANNEL", "")
+
+
+def _user_ids(name: str, text: str) -> frozenset[str]:
+    ids = [part.strip() for part in text.split(",") if part.strip()]
+    for user_id in ids:
+        if not _USER_ID.match(user_id):
+            _fail(
+                f"Setting {name} has {user_id!r}, which is not a Slack user ID "
                 "(like U0123ABCD; profile → ⋮ → Copy member ID)."
             )
+    return frozenset(ids)
 
-    emojis = tuple(
-        dict.fromkeys(
-            part.strip().strip(":") for part in get("VOTE_EMOJIS").split(",") if part.strip(":")
-        )
-    )
 
-    timezone = get("TIMEZONE", "UTC")
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise SettingsError(
-            f"Setting TIMEZONE={timezone!r} is not a known time zone: use an IANA name such as "
-            "Europe/Berlin or America/New_York."
-        ) from None
+def _emojis(name: str, text: str) -> tuple[str, ...]:
+    names = (part.strip().strip(":") for part in text.split(",") if part.strip(":"))
+    return tuple(dict.fromkeys(names)) or DEFAULT_VOTE_EMOJIS
 
-    port_text = get("PORT", "3000")
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise SettingsError(f"Setting PORT={port_text!r} must be a port number (1–65535).")
 
-    metrics_text = get("METRICS_PORT", str(DEFAULT_METRICS_PORT)).lower()
-    if metrics_text != "off" and not (metrics_text.isdigit() and 0 < int(metrics_text) < 65536):
-        raise SettingsError(
-            f"Setting METRICS_PORT={metrics_text!r} must be a port number (1–65535) or off."
-        )
-
-    work_start, work_end = _working_hours(get("WORKING_HOURS", "09:00-17:00"))
-    work_days = _working_days(get("WORKING_DAYS", "mon-fri"))
-
-    schedules = {
-        name: _schedule(name, get(name, default), timezone)
-        for name, default in DEFAULT_SCHEDULES.items()
-    }
-
-    return Settings(
-        slack_bot_token=bot_token,
-        slack_signing_secret=signing_secret,
-        slack_app_token=app_token,
-        slack_api_url=get("SLACK_API_URL"),
-        database_url=get("DATABASE_URL", DEFAULT_DATABASE_URL),
-        ideas_channel=ideas_channel,
-        experiments_channel=experiments_channel or ideas_channel,
-        awards_channel=awards_channel or ideas_channel,
-        admin_user_ids=admins,
-        vote_emojis=emojis or DEFAULT_VOTE_EMOJIS,
-        timezone=timezone,
-        port=int(port_text),
-        metrics_host=get("METRICS_HOST", "127.0.0.1"),
-        metrics_port=None if metrics_text == "off" else int(metrics_text),
-        work_start=work_start,
-        work_end=work_end,
-        work_days=work_days,
-        awards_schedule=schedules["AWARDS_SCHEDULE"],
-        digest_schedule=schedules["EXPERIMENT_DIGEST_SCHEDULE"],
-        prompts_schedule=schedules["LEARNING_PROMPTS_SCHEDULE"],
+def _timezone(name: str, text: str) -> str:
+    with suppress(ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(text).key
+    _fail(
+        f"Setting {name}={text!r} is not a known time zone: use an IANA name such as "
+        "Europe/Berlin or America/New_York."
     )
 
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+def _port(name: str, text: str, alternative: str = "") -> int:
+    if not text.isdecimal() or not 0 < int(text) < 65536:
+        _fail(f"Setting {name}={text!r} must be a port number (1–65535){alternative}.")
+    return int(text)
 
 
-def _working_hours(text: str) -> tuple[time, time]:
+def _port_or_off(name: str, text: str) -> int | None:
+    text = text.lower()
+    return None if text == "off" else _port(name, text, " or off")
+
+
+def _working_hours(name: str, text: str) -> tuple[time, time]:
     start_text, _, end_text = text.partition("-")
-    problem = SettingsError(
-        f"Setting WORKING_HOURS={text!r} must be a range like 09:00-17:00 (start before end)."
-    )
-    try:
+    with suppress(ValueError):
         start, end = time.fromisoformat(start_text.strip()), time.fromisoformat(end_text.strip())
-    except ValueError:
-        raise problem from None
-    if start >= end:
-        raise problem
-    return start, end
+        if start < end:
+            return start, end
+    _fail(f"Setting {name}={text!r} must be a range like 09:00-17:00 (start before end).")
 
 
-def _working_days(text: str) -> frozenset[int]:
+def _working_days(name: str, text: str) -> frozenset[int]:
     """`mon-fri`, `mon,wed,fri` or `sun-thu`."""
     days: set[int] = set()
     for part in text.lower().replace(" ", "").split(","):
         first, _, last = part.partition("-")
         if first not in DAYS or (last and last not in DAYS):
-            raise SettingsError(
-                f"Setting WORKING_DAYS={text!r} must name days like mon-fri or mon,wed,fri."
-            )
+            _fail(f"Setting {name}={text!r} must name days like mon-fri or mon,wed,fri.")
         start, end = DAYS.index(first), DAYS.index(last or first)
         days.update((start + offset) % 7 for offset in range((end - start) % 7 + 1))
     return frozenset(days)
 
 
-def _schedule(name: str, text: str, timezone: str) -> str:
+def _schedule(text: str, info: ValidationInfo) -> str:
     """A five-field crontab line. Days of the week must be names: APScheduler counts them
     from Monday = 0, not from Sunday as cron does, and a number would silently shift a day."""
-    fields = text.split()
+    name, fields = str(info.field_name), text.split()
     if len(fields) == 5 and any(ch.isdigit() for ch in fields[4]):
-        raise SettingsError(
+        _fail(
             f"Setting {name}={text!r}: write the day of the week as a name (mon, tue, … or "
             "mon-fri), not a number."
         )
-    try:
-        CronTrigger.from_crontab(text, timezone=ZoneInfo(timezone))
-    except ValueError:
-        raise SettingsError(
-            f"Setting {name}={text!r} must be a crontab line: minute hour day month weekday, "
-            "e.g. '0 10 1 * *' for the 1st of each month at 10:00."
-        ) from None
-    return " ".join(fields)
+    with suppress(ValueError):
+        CronTrigger.from_crontab(text, timezone=ZoneInfo(info.data.get("TIMEZONE", "UTC")))
+        return " ".join(fields)
+    _fail(
+        f"Setting {name}={text!r} must be a crontab line: minute hour day month weekday, "
+        "e.g. '0 10 1 * *' for the 1st of each month at 10:00."
+    )
 
 
-def _channel_id(name: str, value: str) -> str:
-    if not _CHANNEL_ID.match(value):
-        raise SettingsError(
-            f"Setting {name}={value!r} must be a channel ID like C0123ABCD, not a name: in "
-            "Slack open the channel's details; the ID is at the bottom."
-        )
-    return value
+def _default(text: str) -> Any:
+    """The default as .env.example would spell it, parsed like any value."""
+    return Field(text, validate_default=True)
+
+
+_Secret = Annotated[str, _parsed(_secret)]
+_Schedule = Annotated[str, PlainValidator(_schedule)]
+
+
+class _Environment(BaseSettings):
+    """The settings as named in .env, checked in the order listed so that the first problem is
+    the one reported (a validator misses an earlier field only when that one failed). A missing
+    setting's description is the hint in its message."""
+
+    SLACK_BOT_TOKEN: _Secret = Field(description="the xoxb-… Bot User OAuth Token")
+    IDEAS_CHANNEL: _Secret
+    SLACK_SIGNING_SECRET: _Secret = Field(description="needed in HTTP mode")
+    SLACK_APP_TOKEN: _Secret = ""
+    EXPERIMENTS_CHANNEL: Annotated[str, PlainValidator(_channel_or_ideas)] = _default("")
+    AWARDS_CHANNEL: Annotated[str, PlainValidator(_channel_or_ideas)] = _default("")
+    ADMIN_USER_IDS: Annotated[frozenset[str], _parsed(_user_ids)] = _default("")
+    VOTE_EMOJIS: Annotated[tuple[str, ...], _parsed(_emojis)] = _default("")
+    TIMEZONE: Annotated[str, _parsed(_timezone)] = _default("UTC")
+    PORT: Annotated[int, _parsed(_port)] = _default("3000")
+    METRICS_PORT: Annotated[int | None, _parsed(_port_or_off)] = _default(str(DEFAULT_METRICS_PORT))
+    WORKING_HOURS: Annotated[tuple[time, time], _parsed(_working_hours)] = _default("09:00-17:00")
+    WORKING_DAYS: Annotated[frozenset[int], _parsed(_working_days)] = _default("mon-fri")
+    AWARDS_SCHEDULE: _Schedule = _default(DEFAULT_SCHEDULES["AWARDS_SCHEDULE"])
+    EXPERIMENT_DIGEST_SCHEDULE: _Schedule = _default(
+        DEFAULT_SCHEDULES["EXPERIMENT_DIGEST_SCHEDULE"]
+    )
+    LEARNING_PROMPTS_SCHEDULE: _Schedule = _default(DEFAULT_SCHEDULES["LEARNING_PROMPTS_SCHEDULE"])
+    SLACK_API_URL: str = ""
+    DATABASE_URL: str = DEFAULT_DATABASE_URL
+    METRICS_HOST: str = "127.0.0.1"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Only what load_settings passes: the CLI takes the Slack secrets out of os.environ once
+        # read_environment has them, and tests hand in a mapping that os.environ must not leak into.
+        return (init_settings,)
+
+
+# What load_settings reads, in the order it checks them.
+SETTING_NAMES = tuple(_Environment.model_fields)
