@@ -20,5 +20,6 @@ def parse_period(text: str, *, now: datetime, tz: ZoneInfo) -> Period:
     if text.strip().lower() == "all":
         return Period("all", None, "of all time")
     local = now.astimezone(tz)
-    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    # fold=0: when clocks go back over midnight on the 1st, the month starts at the first one.
+    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0, fold=0)
     return Period("month", start.astimezone(UTC), f"of {local:%B %Y}")
