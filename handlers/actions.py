@@ -5,63 +5,63 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.core import typed
 from bot.core.clock import today
 from bot.experiments import blocks as experiment_blocks
 from bot.experiments import forms as experiment_forms
+from bot.experiments import learning_prompts
 from bot.experiments import service as experiments
 from bot.ideas import replies
 from bot.ideas import rules as capture
+from bot.ideas.blocks import POST_AS_IDEA_ACTION, START_EXPERIMENT_ACTION
 from bot.platform import claims
-from bot.server.runtime import Runtime
-from bot.slack import payload
-from bot.slack.blocks import POST_AS_IDEA_ACTION, START_EXPERIMENT_ACTION
+from bot.platform.context import Context
+from bot.slack import answers, payload
 from bot.slack.modals import open_modal
-from handlers import answers
-from storage import experiments as experiment_store
 
 log = logging.getLogger(__name__)
 
-DEFAULT_EXPERIMENT_DAYS = 14
 
-
-def register(app: AsyncApp, runtime: Runtime) -> None:
+def register(app: AsyncApp, ctx: Context) -> None:
     async def on_start(ack: AsyncAck, body: dict, client: AsyncWebClient) -> None:
         await ack()
-        await open_experiment_form(
-            runtime, client, body, idea_id=payload.parse_id(payload.action_value(body))
+        form = experiment_forms.new_experiment_form(
+            owner_id=payload.user_id(body),
+            today=today(ctx.settings.tz),
+            idea_id=typed.parse_id(payload.action_value(body)),
         )
+        await open_modal(client, payload.trigger_id(body), form)
 
     async def on_update(
         ack: AsyncAck, body: dict, client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        await manage_experiment(runtime, ack, body, client, respond, experiment_forms.update_form)
+        await manage_experiment(ctx, ack, body, client, respond, experiment_forms.update_form)
 
     async def on_conclude(
         ack: AsyncAck, body: dict, client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        await manage_experiment(runtime, ack, body, client, respond, experiment_forms.learning_form)
+        await manage_experiment(ctx, ack, body, client, respond, experiment_forms.learning_form)
 
     async def on_snooze(
         ack: AsyncAck, body: dict, client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
         await ack()
-        await snooze_prompt(runtime, body, client, respond)
+        await snooze_prompt(ctx, body, client, respond)
 
     async def on_cancel(
         ack: AsyncAck, body: dict, client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
         await ack()
-        await cancel_experiment(runtime, body, client, respond)
+        await cancel_experiment(ctx, body, client, respond)
 
     async def on_post_anyway(ack: AsyncAck, body: dict, respond: AsyncRespond) -> None:
         await ack()
-        await post_as_idea(runtime, body, respond)
+        await post_as_idea(ctx, body, respond)
 
     app.action(POST_AS_IDEA_ACTION)(on_post_anyway)
     app.action(re.compile(rf"^{experiment_blocks.SNOOZE_ACTION}_\d+$"))(on_snooze)
@@ -71,7 +71,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     app.action(experiment_blocks.CONCLUDE_ACTION)(on_conclude)
 
 
-async def post_as_idea(runtime: Runtime, body: dict, respond: AsyncRespond) -> None:
+async def post_as_idea(ctx: Context, body: dict, respond: AsyncRespond) -> None:
     """ "Post it as an idea" under the help for a lone word, or under the answer to a message
     typed to Lightbulb: the button's text is the idea. Each message's button posts once, however
     often it is clicked; under the help, the answer replaces the help."""
@@ -84,29 +84,16 @@ async def post_as_idea(runtime: Runtime, body: dict, respond: AsyncRespond) -> N
         return
     user_id = payload.user_id(body)
     if not await claims.first_click(
-        runtime, key=f"post-as-idea:{payload.as_text(container.get('message_ts'))}:{user_id}"
+        ctx, key=f"post-as-idea:{payload.as_text(container.get('message_ts'))}:{user_id}"
     ):
         await respond(text="That is posted already.", replace_original=False)
         return
-    reply = await replies.share(runtime, author_id=user_id, draft=capture.IdeaDraft(text))
+    reply = await replies.share(ctx, author_id=user_id, draft=capture.IdeaDraft(text))
     await respond(**reply, replace_original=ephemeral)
 
 
-async def open_experiment_form(
-    runtime: Runtime, client: AsyncWebClient, body: dict, *, idea_id: int | None
-) -> bool:
-    """Open the experiment form right away, while the trigger is fresh."""
-    user_id = payload.user_id(body) or payload.as_text(body.get("user_id"))
-    form = experiment_forms.experiment_form(
-        owner_id=user_id,
-        ends_on=today(runtime.settings.tz) + timedelta(days=DEFAULT_EXPERIMENT_DAYS),
-        idea_id=idea_id,
-    )
-    return await open_modal(client, payload.trigger_id(body), form)
-
-
 async def manage_experiment(
-    runtime: Runtime,
+    ctx: Context,
     ack: AsyncAck,
     body: dict,
     client: AsyncWebClient,
@@ -119,7 +106,7 @@ async def manage_experiment(
     experiment_id = experiment_blocks.parse_button_value(payload.action_value(body))
     if experiment_id is None:
         return
-    refusal = await _refusal(runtime, experiment_id, payload.user_id(body))
+    refusal = await _refusal(ctx, experiment_id, payload.user_id(body))
     if refusal is not None:
         await answers.tell(body, client, respond, refusal)
         return
@@ -133,7 +120,7 @@ async def manage_experiment(
 
 
 async def snooze_prompt(
-    runtime: Runtime, body: dict, client: AsyncWebClient, respond: AsyncRespond
+    ctx: Context, body: dict, client: AsyncWebClient, respond: AsyncRespond
 ) -> None:
     """ "Snooze" on a learning prompt: ask again after the chosen number of days."""
     button, _, days_text = payload.action_value(body).rpartition(":")
@@ -141,42 +128,40 @@ async def snooze_prompt(
     days = next((d for d, _ in experiment_blocks.SNOOZE_CHOICES if str(d) == days_text), None)
     if experiment_id is None or days is None:
         return
-    refusal = await _refusal(runtime, experiment_id, payload.user_id(body))
+    refusal = await _refusal(ctx, experiment_id, payload.user_id(body))
     if refusal is not None:
         await answers.tell(body, client, respond, refusal)
         return
-    until = datetime.now(UTC) + timedelta(days=days)
-    async with runtime.db.session() as session:
-        await experiment_store.snooze(session=session, experiment_id=experiment_id, until=until)
+    until = await learning_prompts.snooze(ctx, experiment_id=experiment_id, days=days)
     await answers.tell(
         body,
         client,
         respond,
         f":zzz: Snoozed. I'll ask about experiment #{experiment_id} again after "
-        f"{until.astimezone(runtime.settings.tz):%A %-d %B}.",
+        f"{until.astimezone(ctx.settings.tz):%A %-d %B}.",
         replace=True,
     )
 
 
 async def cancel_experiment(
-    runtime: Runtime, body: dict, client: AsyncWebClient, respond: AsyncRespond
+    ctx: Context, body: dict, client: AsyncWebClient, respond: AsyncRespond
 ) -> None:
     """ "Cancel experiment" (after Slack's confirm dialog): the owner or an admin only."""
     experiment_id = experiment_blocks.parse_button_value(payload.action_value(body))
     if experiment_id is None:
         return
     user_id = payload.user_id(body)
-    refusal = await _refusal(runtime, experiment_id, user_id)
+    refusal = await _refusal(ctx, experiment_id, user_id)
     if refusal is not None:
         text = refusal
-    elif await experiments.cancel(runtime, experiment_id=experiment_id, cancelled_by=user_id):
+    elif await experiments.cancel(ctx, experiment_id=experiment_id, cancelled_by=user_id):
         text = f":white_check_mark: Experiment #{experiment_id} is cancelled. No more reminders."
     else:
         text = f"Experiment #{experiment_id} has already ended; nothing to cancel."
     await answers.tell(body, client, respond, text)
 
 
-async def _refusal(runtime: Runtime, experiment_id: int, user_id: str) -> str | None:
+async def _refusal(ctx: Context, experiment_id: int, user_id: str) -> str | None:
     """Why `user_id` may not change the experiment, or None when they may."""
-    _, refusal = await experiments.managed_by(runtime, experiment_id=experiment_id, user_id=user_id)
+    _, refusal = await experiments.managed_by(ctx, experiment_id=experiment_id, user_id=user_id)
     return refusal

@@ -1,163 +1,199 @@
-"""`/idea` and its subcommands."""
+"""`/idea` and its subcommands: each subcommand is one small function, found in a table."""
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.awards import rules as award_rules
-from bot.ideas import answer_blocks, publishing, replies
+from bot.core import typed
+from bot.core.clock import today
+from bot.experiments import forms as experiment_forms
+from bot.ideas import answer_blocks, lists, publishing, replies
 from bot.ideas import forms as idea_forms
 from bot.ideas import rules as capture
 from bot.platform import claims
-from bot.server.runtime import Runtime
+from bot.platform.context import Context
 from bot.slack import payload
 from bot.slack.modals import open_modal
-from bot.votes.leaderboard import parse_period
-from handlers import statuses
-from handlers.actions import open_experiment_form
-from storage import votes
+from bot.statuses import commands as status_commands
 
 log = logging.getLogger(__name__)
 
 COMMAND = "/idea"
+Action = capture.Action
 
 
-def register(app: AsyncApp, runtime: Runtime) -> None:
+def register(app: AsyncApp, ctx: Context) -> None:
     async def on_idea_command(
         ack: AsyncAck, command: dict, client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        await idea_command(runtime, ack=ack, command=command, client=client, respond=respond)
+        await idea_command(ctx, ack=ack, command=command, client=client, respond=respond)
 
     app.command(COMMAND)(on_idea_command)
 
 
+@dataclass(frozen=True)
+class Invocation:
+    """One `/idea …` as Slack sent it, with what the rules read in it."""
+
+    ctx: Context
+    ack: AsyncAck
+    command: dict
+    client: AsyncWebClient
+    respond: AsyncRespond
+    parsed: capture.ParsedCommand
+
+    @property
+    def user_id(self) -> str:
+        return payload.as_text(self.command.get("user_id"))
+
+    @property
+    def text(self) -> str:
+        return self.parsed.text
+
+
 async def idea_command(
-    runtime: Runtime,
+    ctx: Context,
     *,
     ack: AsyncAck,
     command: dict,
     client: AsyncWebClient,
     respond: AsyncRespond,
 ) -> None:
-    settings = runtime.settings
-    parsed = capture.parse_command(command.get("text") or "")
-    user_id = command["user_id"]
-
-    if parsed.action is capture.Action.HELP and parsed.text.lower() == "awards":
-        await ack(**answer_blocks.private_note(award_rules.RULES_TEXT))
-    elif parsed.action is capture.Action.HELP:
-        await ack(
-            **answer_blocks.help_message(
-                ideas_channel=settings.ideas_channel,
-                vote_emojis=settings.vote_emojis,
-                unknown=parsed.unknown,
-            )
-        )
-    elif parsed.action is capture.Action.FORM:
-        await ack()
-        await _open_form(client, command, respond)
-    elif parsed.action is capture.Action.TOP:
-        await _top(ack, respond, runtime, parsed.text)
-    elif parsed.action is capture.Action.MINE:
-        await ack()
-        async with runtime.db.session() as session:
-            rows, total = await votes.ideas_of(session=session, author_id=user_id)
-        entries = [(i.id or 0, i.text, i.permalink, n, i.status) for i, n in rows]
-        await respond(**answer_blocks.my_ideas_message(entries, total=total))
-    elif parsed.action is capture.Action.EXPERIMENT:
-        await ack()
-        idea_id = payload.parse_id(parsed.text)
-        if not await open_experiment_form(runtime, client, command, idea_id=idea_id):
-            await respond(
-                text=":warning: Slack didn't let me open the experiment form just now. "
-                "Please try `/idea experiment` again."
-            )
-    elif parsed.action is capture.Action.STATUS:
-        await ack()
-        reply = await statuses.status_command(runtime, user_id=user_id, text=parsed.text)
-        await respond(**answer_blocks.private_note(reply))
-    elif parsed.action is capture.Action.HISTORY:
-        await ack(
-            **answer_blocks.private_note(await statuses.history_command(runtime, text=parsed.text))
-        )
-    elif parsed.action in (capture.Action.MUTE, capture.Action.UNMUTE):
-        idea_id = payload.parse_id(parsed.text)
-        if idea_id is None:
-            await ack(text=f"Which idea? Use `/idea {parsed.action.value} 12`.")
-            return
-        reply = await statuses.mute(
-            runtime,
-            idea_id=idea_id,
-            user_id=user_id,
-            muted=parsed.action is capture.Action.MUTE,
-        )
-        await ack(text=reply)
-    elif parsed.action is capture.Action.RETRY:
-        await ack(text=":hourglass: Posting your saved ideas again…")
-        outcomes = await publishing.post_again(runtime, author_id=user_id)
-        await respond(text=replies.retry_summary(outcomes))
-    else:
-        problem = capture.quick_idea_problem(parsed.text)
-        if problem is not None:
-            await _hand_back(ack, client, command, respond, problem=problem, text=parsed.text)
-            return
-        await ack()
-        if not await claims.first_delivery(runtime, key=f"command:{payload.trigger_id(command)}"):
-            await respond(text=claims.ALREADY_HANDLED)
-            return
-        await respond(
-            **await replies.share(runtime, author_id=user_id, draft=capture.IdeaDraft(parsed.text))
-        )
+    parsed = capture.parse_command(payload.as_text(command.get("text")))
+    await SUBCOMMANDS[parsed.action](Invocation(ctx, ack, command, client, respond, parsed))
 
 
-async def _top(ack: AsyncAck, respond: AsyncRespond, runtime: Runtime, text: str) -> None:
-    await ack()
-    period = parse_period(text, now=datetime.now(UTC), tz=runtime.settings.tz)
-    async with runtime.db.session() as session:
-        rows = await votes.leaderboard(session=session, since=period.since)
-    entries = [(idea.id or 0, idea.text, idea.permalink, count) for idea, count in rows]
-    other = "all" if period.name == "month" else "month"
-    await respond(
-        **answer_blocks.leaderboard_message(entries, label=period.label, other_period=other)
+async def _help(call: Invocation) -> None:
+    if call.text.lower() == "awards":
+        await call.ack(**answer_blocks.private_note(award_rules.RULES_TEXT))
+        return
+    settings = call.ctx.settings
+    await call.ack(
+        **answer_blocks.help_message(
+            ideas_channel=settings.ideas_channel,
+            vote_emojis=settings.vote_emojis,
+            unknown=call.parsed.unknown,
+        )
     )
 
 
-async def _hand_back(
-    ack: AsyncAck,
-    client: AsyncWebClient,
-    command: dict,
-    respond: AsyncRespond,
-    *,
-    problem: str,
-    text: str,
-) -> None:
+async def _form(call: Invocation) -> None:
+    await call.ack()
+    await _open_form(call)
+
+
+async def _top(call: Invocation) -> None:
+    await call.ack()
+    await call.respond(**await lists.top_ideas(call.ctx, text=call.text))
+
+
+async def _mine(call: Invocation) -> None:
+    await call.ack()
+    await call.respond(**await lists.my_ideas(call.ctx, author_id=call.user_id))
+
+
+async def _experiment(call: Invocation) -> None:
+    await call.ack()
+    form = experiment_forms.new_experiment_form(
+        owner_id=call.user_id,
+        today=today(call.ctx.settings.tz),
+        idea_id=typed.parse_id(call.text),
+    )
+    if not await open_modal(call.client, payload.trigger_id(call.command), form):
+        await call.respond(
+            text=":warning: Slack didn't let me open the experiment form just now. "
+            "Please try `/idea experiment` again."
+        )
+
+
+async def _status(call: Invocation) -> None:
+    await call.ack()
+    reply = await status_commands.status_command(call.ctx, user_id=call.user_id, text=call.text)
+    await call.respond(**answer_blocks.private_note(reply))
+
+
+async def _history(call: Invocation) -> None:
+    reply = await status_commands.history_command(call.ctx, text=call.text)
+    await call.ack(**answer_blocks.private_note(reply))
+
+
+async def _mute(call: Invocation) -> None:
+    action = call.parsed.action
+    idea_id = typed.parse_id(call.text)
+    if idea_id is None:
+        await call.ack(text=f"Which idea? Use `/idea {action.value} 12`.")
+        return
+    reply = await status_commands.mute(
+        call.ctx, idea_id=idea_id, user_id=call.user_id, muted=action is Action.MUTE
+    )
+    await call.ack(text=reply)
+
+
+async def _retry(call: Invocation) -> None:
+    await call.ack(text=":hourglass: Posting your saved ideas again…")
+    outcomes = await publishing.post_again(call.ctx, author_id=call.user_id)
+    await call.respond(text=replies.retry_summary(outcomes))
+
+
+async def _share(call: Invocation) -> None:
+    problem = capture.quick_idea_problem(call.text)
+    if problem is not None:
+        await _hand_back(call, problem=problem)
+        return
+    await call.ack()
+    ctx = call.ctx
+    if not await claims.first_delivery(ctx, key=f"command:{payload.trigger_id(call.command)}"):
+        await call.respond(text=claims.ALREADY_HANDLED)
+        return
+    draft = capture.IdeaDraft(call.text)
+    await call.respond(**await replies.share(ctx, author_id=call.user_id, draft=draft))
+
+
+SUBCOMMANDS: dict[Action, Callable[[Invocation], Awaitable[None]]] = {
+    Action.IDEA: _share,
+    Action.FORM: _form,
+    Action.HELP: _help,
+    Action.RETRY: _retry,
+    Action.TOP: _top,
+    Action.MINE: _mine,
+    Action.EXPERIMENT: _experiment,
+    Action.STATUS: _status,
+    Action.HISTORY: _history,
+    Action.MUTE: _mute,
+    Action.UNMUTE: _mute,
+}
+
+
+async def _hand_back(call: Invocation, *, problem: str) -> None:
     """Too long for a quick idea: give the text back, and offer the form with it inside."""
+    text = call.text
     fits_form = len(text) <= capture.DETAILS_LIMIT
     next_step = (
         "I've opened the form with your text in it: add a one-line summary there."
         if fits_form
         else "Shorten it and send it again, or type `/idea` alone for the form."
     )
-    await ack(**answer_blocks.handed_back(problem=problem, text=text, next_step=next_step))
+    await call.ack(**answer_blocks.handed_back(problem=problem, text=text, next_step=next_step))
     if fits_form:
         form = idea_forms.idea_form(
             capture.IdeaDraft(text="", details=text),
             notice=f":pencil2: {problem} Your text is in the details below: "
             "add a one-line summary and the problem it solves.",
         )
-        await _open_form(client, command, respond, form=form)
+        await _open_form(call, form=form)
 
 
-async def _open_form(
-    client: AsyncWebClient, command: dict, respond: AsyncRespond, *, form: View | None = None
-) -> None:
-    if not await open_modal(client, payload.trigger_id(command), form or idea_forms.idea_form()):
-        await respond(
+async def _open_form(call: Invocation, *, form: View | None = None) -> None:
+    trigger = payload.trigger_id(call.command)
+    if not await open_modal(call.client, trigger, form or idea_forms.idea_form()):
+        await call.respond(
             text=":warning: Slack didn't let me open the idea form just now. Try `/idea` again, "
             "or share your idea in one go with `/idea &lt;your idea&gt;`."
         )

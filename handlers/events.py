@@ -9,23 +9,22 @@ import re
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.server.runtime import Runtime
-from bot.votes.recorder import Reaction
+from bot.votes.recorder import Reaction, VoteRecorder
 
 log = logging.getLogger(__name__)
 
 REACTION_EVENTS = re.compile(r"^reaction_(added|removed)$")
 
 
-def register(app: AsyncApp, runtime: Runtime) -> None:
+def register(app: AsyncApp, votes: VoteRecorder) -> None:
     async def on_reaction(event: dict) -> None:
-        await reaction_changed(runtime, event)
+        await reaction_changed(votes, event)
 
     app.event(REACTION_EVENTS)(on_reaction)
 
 
-async def reaction_changed(runtime: Runtime, event: dict) -> None:
+async def reaction_changed(votes: VoteRecorder, event: dict) -> None:
     """Bolt has already acknowledged the event; judging and recording the vote follows."""
     reaction = Reaction.from_event(event)
-    verdict = await runtime.votes.handle(reaction)
+    verdict = await votes.handle(reaction)
     log.debug("%s %s by %s: %s", event.get("type"), reaction.reaction, reaction.voter_id, verdict)

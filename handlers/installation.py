@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.server.runtime import Runtime
+from bot.platform.context import Context
 from bot.slack import payload
 
 
-def register(app: AsyncApp, runtime: Runtime) -> None:
+def register(app: AsyncApp, ctx: Context) -> None:
     async def on_uninstalled() -> None:
-        runtime.slack_access.lose("the app was uninstalled (app_uninstalled)")
+        ctx.slack_access.lose("the app was uninstalled (app_uninstalled)")
 
     async def on_tokens_revoked(event: dict) -> None:
         # Only the bot's token matters: Lightbulb holds no user tokens.
         revoked = payload.as_dict(event.get("tokens")).get("bot")
         if isinstance(revoked, list) and revoked:
-            runtime.slack_access.lose("its bot token was revoked (tokens_revoked)")
+            ctx.slack_access.lose("its bot token was revoked (tokens_revoked)")
 
     app.event("app_uninstalled")(on_uninstalled)
     app.event("tokens_revoked")(on_tokens_revoked)

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.server.runtime import Runtime
+from bot.platform.context import Context
 from bot.welcome import direct_messages
 
 
-def register(app: AsyncApp, runtime: Runtime) -> None:
+def register(app: AsyncApp, ctx: Context) -> None:
     async def on_message(event: dict) -> None:
         message = direct_messages.DirectMessage.from_event(event)
         if message is not None:
-            await direct_messages.answer(runtime, message)
+            await direct_messages.answer(ctx, message)
 
     app.event("message")(on_message)

@@ -16,11 +16,8 @@ from bot.ideas import forms as idea_forms
 from bot.ideas import replies
 from bot.ideas import rules as capture
 from bot.platform import claims
-from bot.server.runtime import Runtime
-from bot.slack import payload
-from handlers import answers
-from storage import experiments as experiment_store
-from storage import ideas
+from bot.platform.context import Context
+from bot.slack import answers, payload
 from storage.models import Experiment
 
 log = logging.getLogger(__name__)
@@ -29,10 +26,10 @@ log = logging.getLogger(__name__)
 Submission = Callable[..., Awaitable[None]]
 
 
-def register(app: AsyncApp, runtime: Runtime) -> None:
+def register(app: AsyncApp, ctx: Context) -> None:
     def submitted(handle: Submission) -> Submission:
         async def on_submit(ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient) -> None:
-            await handle(runtime, ack=ack, body=body, view=view, client=client)
+            await handle(ctx, ack=ack, body=body, view=view, client=client)
 
         return on_submit
 
@@ -43,7 +40,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 
 
 async def idea_form_submitted(
-    runtime: Runtime, *, ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient
+    ctx: Context, *, ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient
 ) -> None:
     draft = idea_forms.form_values(view)
     problems = capture.form_problems(draft)
@@ -51,86 +48,80 @@ async def idea_form_submitted(
         await ack(response_action="errors", errors=problems)
         return
     await ack()
-    if not await claims.first_delivery(runtime, key=claims.form_key(view)):
+    if not await claims.first_delivery(ctx, key=claims.form_key(view)):
         return
     user_id = payload.user_id(body)
-    reply = await replies.share(runtime, author_id=user_id, draft=capture.clean(draft))
+    reply = await replies.share(ctx, author_id=user_id, draft=capture.clean(draft))
     await answers.dm(client, user_id, reply)
 
 
 async def experiment_form_submitted(
-    runtime: Runtime, *, ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient
+    ctx: Context, *, ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient
 ) -> None:
     draft = experiment_forms.experiment_form_values(view)
-    problems = rules.experiment_problems(draft, today=today(runtime.settings.tz))
+    problems = rules.experiment_problems(draft, today=today(ctx.settings.tz))
     idea = None
-    idea_id = payload.parse_id(draft.idea_ref)
-    if idea_id is not None and not problems:
-        async with runtime.db.session() as session:
-            idea = await ideas.get_idea(session=session, idea_id=idea_id)
-        if idea is None:
-            problems[rules.F_IDEA] = f"There is no idea #{idea_id}. Leave it empty, or fix it."
+    if not problems:
+        idea, problem = await experiments.idea_to_test(ctx, draft.idea_ref)
+        if problem:
+            problems[rules.Field.IDEA] = problem
     if problems:
         await ack(response_action="errors", errors=problems)
         return
     await ack()
-    if not await claims.first_delivery(runtime, key=claims.form_key(view)):
+    if not await claims.first_delivery(ctx, key=claims.form_key(view)):
         return
     user_id = payload.user_id(body)
-    experiment, posted = await experiments.start(
-        runtime, started_by=user_id, draft=draft, idea=idea
-    )
+    experiment, posted = await experiments.start(ctx, started_by=user_id, draft=draft, idea=idea)
     if posted.ok:
         link = f"<{posted.permalink}|See it>" if posted.permalink else ""
         text = (
             f":test_tube: Experiment #{experiment.id} is shared in "
-            f"<#{runtime.settings.experiments_channel}>. {link}"
+            f"<#{ctx.settings.experiments_channel}>. {link}"
         )
     else:
         text = (
             f":warning: Experiment #{experiment.id} is saved, but Slack didn't accept its card "
             f"(`{posted.error}`). Check that Lightbulb is in "
-            f"<#{runtime.settings.experiments_channel}> (`/invite @Lightbulb`): the card is "
+            f"<#{ctx.settings.experiments_channel}> (`/invite @Lightbulb`): the card is "
             "posted by itself within a few minutes once Slack takes it."
         )
     await answers.dm(client, user_id, {"text": text})
 
 
 async def _managed_experiment(
-    runtime: Runtime, ack: AsyncAck, body: dict, view: dict, field: str
+    ctx: Context, ack: AsyncAck, body: dict, view: dict, field: str
 ) -> Experiment | None:
     """The experiment a form is about, if the person may still manage it; otherwise the form
     shows why, next to `field`."""
     experiment, problem = await experiments.managed_by(
-        runtime,
+        ctx,
         experiment_id=experiment_forms.form_experiment_id(view),
         user_id=payload.user_id(body),
+        running=True,
     )
-    if experiment is not None and experiment.status != experiment_store.RUNNING:
-        problem = f"Experiment #{experiment.id} is already {experiment.status}."
-        experiment = None
     if experiment is None:
         await ack(response_action="errors", errors={field: problem or "Please try again."})
     return experiment
 
 
 async def update_form_submitted(
-    runtime: Runtime, *, ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient
+    ctx: Context, *, ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient
 ) -> None:
-    text = payload.text_input(view, rules.F_UPDATE)
+    text = payload.text_input(view, rules.Field.UPDATE)
     problem = rules.text_problem(text, limit=rules.UPDATE_LIMIT, what="the update")
     if problem:
-        await ack(response_action="errors", errors={rules.F_UPDATE: problem})
+        await ack(response_action="errors", errors={rules.Field.UPDATE: problem})
         return
-    experiment = await _managed_experiment(runtime, ack, body, view, rules.F_UPDATE)
+    experiment = await _managed_experiment(ctx, ack, body, view, rules.Field.UPDATE)
     if experiment is None:
         return
     await ack()
-    if not await claims.first_delivery(runtime, key=claims.form_key(view)):
+    if not await claims.first_delivery(ctx, key=claims.form_key(view)):
         return
     user_id = payload.user_id(body)
     posted = await experiments.post_update(
-        runtime, experiment=experiment, author_id=user_id, text=text.strip()
+        ctx, experiment=experiment, author_id=user_id, text=text.strip()
     )
     if not posted.ok:
         # Stored once and delivered later: asking for it again would post it twice.
@@ -151,39 +142,22 @@ async def update_form_submitted(
 
 
 async def learning_form_submitted(
-    runtime: Runtime, *, ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient
+    ctx: Context, *, ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient
 ) -> None:
-    outcome = payload.selected_option(view, rules.F_OUTCOME)
-    learned = payload.text_input(view, rules.F_LEARNED)
-    next_step = payload.text_input(view, rules.F_NEXT)
-    problems = {
-        block: problem
-        for block, problem in (
-            (
-                rules.F_OUTCOME,
-                None if outcome in rules.OUTCOMES else "Choose how the experiment turned out.",
-            ),
-            (
-                rules.F_LEARNED,
-                rules.text_problem(learned, limit=rules.LEARNED_LIMIT, what="what you learned"),
-            ),
-            (
-                rules.F_NEXT,
-                rules.text_problem(next_step, limit=rules.NEXT_STEP_LIMIT, what="the next step"),
-            ),
-        )
-        if problem
-    }
+    outcome = payload.selected_option(view, rules.Field.OUTCOME)
+    learned = payload.text_input(view, rules.Field.LEARNED)
+    next_step = payload.text_input(view, rules.Field.NEXT_STEP)
+    problems = rules.learning_problems(outcome=outcome, learned=learned, next_step=next_step)
     if problems:
         await ack(response_action="errors", errors=problems)
         return
-    experiment = await _managed_experiment(runtime, ack, body, view, rules.F_LEARNED)
+    experiment = await _managed_experiment(ctx, ack, body, view, rules.Field.LEARNED)
     if experiment is None:
         return
     await ack()
     user_id = payload.user_id(body)
     learning, posted = await experiments.conclude(
-        runtime,
+        ctx,
         experiment=experiment,
         author_id=user_id,
         outcome=outcome,
@@ -199,7 +173,7 @@ async def learning_form_submitted(
         text = (
             f":hourglass: Your learning from experiment #{experiment.id} is saved, but Slack "
             f"didn't take its card just now (`{posted.error}`). It will be shared in "
-            f"<#{runtime.settings.experiments_channel}> by itself within a few minutes once "
+            f"<#{ctx.settings.experiments_channel}> by itself within a few minutes once "
             "Slack does: no need to submit it again."
         )
     await answers.dm(client, user_id, {"text": text})

@@ -20,7 +20,7 @@ from bot.core import periods
 from bot.core.settings import Settings
 from bot.experiments import digest as experiment_digest
 from bot.experiments import learning_prompts
-from bot.server.runtime import Runtime
+from bot.platform.context import Context
 from storage import job_runs
 
 log = logging.getLogger(__name__)
@@ -74,37 +74,35 @@ JOBS: dict[str, Job] = {
 }
 
 
-async def run_job(
-    name: str, runtime: Runtime, *, now: datetime, period: str | None = None
-) -> Report:
+async def run_job(name: str, ctx: Context, *, now: datetime, period: str | None = None) -> Report:
     """Run one job now, as `lightbulb job NAME [--period P]` does. A periodic job without a
     period posts the latest period that is due (even one skipped at first start)."""
     job = JOBS[name]
     if job.period_of is None:
-        return await job.run(runtime, now=now)
+        return await job.run(ctx, now=now)
     if period is None:
         fire = periods.latest_fire_time(
-            job.trigger(runtime.settings), now=now, lookback=job.catch_up_within
+            job.trigger(ctx.settings), now=now, lookback=job.catch_up_within
         )
         moment = fire or now
-        period = job.period_of(moment.astimezone(runtime.settings.tz))
-        return await job.run(runtime, now=now, period=period, moment=moment)
-    return await job.run(runtime, now=now, period=period)
+        period = job.period_of(moment.astimezone(ctx.settings.tz))
+        return await job.run(ctx, now=now, period=period, moment=moment)
+    return await job.run(ctx, now=now, period=period)
 
 
-async def run_due(job: Job, runtime: Runtime, *, now: datetime) -> Report | None:
+async def run_due(job: Job, ctx: Context, *, now: datetime) -> Report | None:
     """What the timetable calls: post the latest due period of a periodic job unless it is
     posted; retry it if it failed; take it over if it is stuck. The first time a job is seen,
     the period already due is marked skipped: it ended before Lightbulb ran here."""
     if job.period_of is None:
-        return await job.run(runtime, now=now)
+        return await job.run(ctx, now=now)
     fire = periods.latest_fire_time(
-        job.trigger(runtime.settings), now=now, lookback=job.catch_up_within
+        job.trigger(ctx.settings), now=now, lookback=job.catch_up_within
     )
     if fire is None:
         return None
-    period = job.period_of(fire.astimezone(runtime.settings.tz))
-    async with runtime.db.session() as session:
+    period = job.period_of(fire.astimezone(ctx.settings.tz))
+    async with ctx.db.session() as session:
         existing = await job_runs.get(session=session, job=job.name, period=period)
         if existing is None and not await job_runs.has_history(session=session, job=job.name):
             if await job_runs.mark_skipped(session=session, job=job.name, period=period, now=now):
@@ -121,17 +119,17 @@ async def run_due(job: Job, runtime: Runtime, *, now: datetime) -> Report | None
         return None
     # The claims keep the clock's time, not the scheduled moment's: a claim left by a process
     # that died must look old to the runs after it, or it would never be taken over.
-    return await job.run(runtime, now=now, period=period, take_skipped=False, moment=fire)
+    return await job.run(ctx, now=now, period=period, take_skipped=False, moment=fire)
 
 
-async def catch_up(runtime: Runtime, *, now: datetime) -> list[Report]:
+async def catch_up(ctx: Context, *, now: datetime) -> list[Report]:
     """Every periodic job's latest due period: posted if missed, retried if it failed."""
     reports = []
     for job in JOBS.values():
         if job.period_of is None:
             continue
         try:
-            report = await run_due(job, runtime, now=now)
+            report = await run_due(job, ctx, now=now)
         except Exception:
             log.exception("catching up %s failed; the next sweep tries again", job.name)
             continue

@@ -11,7 +11,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.experiments import lab_posts
 from bot.ideas import replies
 from bot.platform import retried_posts
-from bot.server.runtime import Runtime
+from bot.platform.context import Context
 from scheduler.jobs import JOBS, Job, catch_up, run_due
 
 RETRY_UNPOSTED_JOB = "retry-unposted-ideas"
@@ -31,8 +31,8 @@ class Entry:
     next_run: datetime | None
 
 
-def entries(runtime: Runtime, *, now: datetime) -> list[Entry]:
-    settings = runtime.settings
+def entries(ctx: Context, *, now: datetime) -> list[Entry]:
+    settings = ctx.settings
     rows = [
         Entry(
             job.name,
@@ -57,49 +57,47 @@ def entries(runtime: Runtime, *, now: datetime) -> list[Entry]:
     return rows
 
 
-def build_scheduler(runtime: Runtime) -> AsyncIOScheduler:
+def build_scheduler(ctx: Context) -> AsyncIOScheduler:
     """Jobs with stable IDs, registered idempotently, in the programme's timezone."""
-    scheduler = AsyncIOScheduler(timezone=runtime.settings.tz)
+    scheduler = AsyncIOScheduler(timezone=ctx.settings.tz)
     common = {"replace_existing": True, "coalesce": True, "max_instances": 1}
     for job in JOBS.values():
         scheduler.add_job(
             _fire,
-            job.trigger(runtime.settings),
-            args=[job, runtime],
+            job.trigger(ctx.settings),
+            args=[job, ctx],
             id=job.name,
             misfire_grace_time=MISFIRE_GRACE_SECONDS,
             **common,
         )
-    scheduler.add_job(
-        _sweep, "interval", minutes=SWEEP_MINUTES, args=[runtime], id=SWEEP_JOB, **common
-    )
+    scheduler.add_job(_sweep, "interval", minutes=SWEEP_MINUTES, args=[ctx], id=SWEEP_JOB, **common)
     scheduler.add_job(
         post_unposted,
         "interval",
         minutes=RETRY_UNPOSTED_MINUTES,
-        args=[runtime],
+        args=[ctx],
         id=RETRY_UNPOSTED_JOB,
         **common,
     )
     return scheduler
 
 
-async def _fire(job: Job, runtime: Runtime) -> None:
+async def _fire(job: Job, ctx: Context) -> None:
     # While Slack refuses the token every post would fail; catch-up posts it after a restart.
-    if runtime.slack_access.usable:
-        await run_due(job, runtime, now=datetime.now(UTC))
+    if ctx.slack_access.usable:
+        await run_due(job, ctx, now=datetime.now(UTC))
 
 
-async def post_unposted(runtime: Runtime) -> None:
+async def post_unposted(ctx: Context) -> None:
     """Everything Slack did not take the first time: ideas, experiment cards, updates and
     learnings, replies in idea threads and status DMs."""
-    if not runtime.slack_access.usable:
+    if not ctx.slack_access.usable:
         return
-    await replies.post_unposted_ideas(runtime)
-    await lab_posts.post_missing(runtime)
-    await retried_posts.post_pending(runtime)
+    await replies.post_unposted_ideas(ctx)
+    await lab_posts.post_missing(ctx)
+    await retried_posts.post_pending(ctx)
 
 
-async def _sweep(runtime: Runtime) -> None:
-    if runtime.slack_access.usable:
-        await catch_up(runtime, now=datetime.now(UTC))
+async def _sweep(ctx: Context) -> None:
+    if ctx.slack_access.usable:
+        await catch_up(ctx, now=datetime.now(UTC))

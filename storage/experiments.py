@@ -11,8 +11,7 @@ from sqlmodel import col, select
 
 from storage.ideas import as_utc
 from storage.models import Experiment, ExperimentUpdate, Learning, LearningPrompt, utcnow
-
-RUNNING, CONCLUDED, CANCELLED = "running", "concluded", "cancelled"
+from storage.vocabulary import ExperimentStatus
 
 
 async def create_experiment(
@@ -62,7 +61,9 @@ async def running_on_idea(*, session: AsyncSession, idea_id: int) -> int:
     result = await session.execute(
         sa.select(sa.func.count())
         .select_from(Experiment)
-        .where(col(Experiment.idea_id) == idea_id, col(Experiment.status) == RUNNING)
+        .where(
+            col(Experiment.idea_id) == idea_id, col(Experiment.status) == ExperimentStatus.RUNNING
+        )
     )
     return int(result.scalar_one())
 
@@ -97,8 +98,10 @@ async def conclude(
     second click, or two people concluding at once): exactly one learning is kept."""
     concluded = await session.execute(
         sa.update(Experiment)
-        .where(col(Experiment.id) == experiment_id, col(Experiment.status) == RUNNING)
-        .values(status=CONCLUDED, concluded_at=utcnow())
+        .where(
+            col(Experiment.id) == experiment_id, col(Experiment.status) == ExperimentStatus.RUNNING
+        )
+        .values(status=ExperimentStatus.CONCLUDED, concluded_at=utcnow())
         .returning(col(Experiment.id))
     )
     if concluded.scalar_one_or_none() is None:
@@ -120,8 +123,10 @@ async def cancel(*, session: AsyncSession, experiment_id: int) -> Experiment | N
     None when it was not running (already concluded or cancelled)."""
     cancelled = await session.execute(
         sa.update(Experiment)
-        .where(col(Experiment.id) == experiment_id, col(Experiment.status) == RUNNING)
-        .values(status=CANCELLED, concluded_at=utcnow())
+        .where(
+            col(Experiment.id) == experiment_id, col(Experiment.status) == ExperimentStatus.RUNNING
+        )
+        .values(status=ExperimentStatus.CANCELLED, concluded_at=utcnow())
         .returning(col(Experiment.id))
     )
     if cancelled.scalar_one_or_none() is None:
@@ -154,7 +159,7 @@ async def awaiting_learning(
 ) -> list[Experiment]:
     """Running experiments whose end date is before `ended_before` (one owner's, if given)."""
     query = select(Experiment).where(
-        col(Experiment.status) == RUNNING, col(Experiment.ends_on) < ended_before
+        col(Experiment.status) == ExperimentStatus.RUNNING, col(Experiment.ends_on) < ended_before
     )
     if owner_id is not None:
         query = query.where(col(Experiment.owner_id) == owner_id)
@@ -212,7 +217,9 @@ async def without_card(*, session: AsyncSession) -> list[Experiment]:
     """Running experiments whose card is not in Slack yet."""
     result = await session.execute(
         select(Experiment)
-        .where(col(Experiment.status) == RUNNING, col(Experiment.message_ts).is_(None))
+        .where(
+            col(Experiment.status) == ExperimentStatus.RUNNING, col(Experiment.message_ts).is_(None)
+        )
         .order_by(col(Experiment.id))
     )
     return list(result.scalars())
@@ -254,7 +261,7 @@ async def started_between(
 async def running(*, session: AsyncSession) -> list[Experiment]:
     result = await session.execute(
         select(Experiment)
-        .where(col(Experiment.status) == RUNNING)
+        .where(col(Experiment.status) == ExperimentStatus.RUNNING)
         .order_by(col(Experiment.ends_on), col(Experiment.id))
     )
     return list(result.scalars())

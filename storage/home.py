@@ -10,8 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from storage.models import Experiment, Idea, Learning, VoteReaction
-
-WAITING_FOR_REVIEW = ("new", "under review")
+from storage.vocabulary import WAITING_FOR_REVIEW, ExperimentStatus
 
 
 @dataclass(frozen=True)
@@ -26,7 +25,7 @@ class MonthNumbers:
 async def running_experiments_of(*, session: AsyncSession, owner_id: str) -> list[Experiment]:
     result = await session.execute(
         select(Experiment)
-        .where(Experiment.owner_id == owner_id, Experiment.status == "running")
+        .where(Experiment.owner_id == owner_id, Experiment.status == ExperimentStatus.RUNNING)
         .order_by(col(Experiment.ends_on), col(Experiment.id))
     )
     return list(result.scalars())
@@ -67,7 +66,9 @@ async def month_numbers(*, session: AsyncSession, since: datetime) -> MonthNumbe
         ).scalars()
     )
     running = await session.execute(
-        select(sa.func.count()).select_from(Experiment).where(Experiment.status == "running")
+        select(sa.func.count())
+        .select_from(Experiment)
+        .where(Experiment.status == ExperimentStatus.RUNNING)
     )
     learnings = await session.execute(
         select(sa.func.count()).select_from(Learning).where(col(Learning.created_at) >= since)

@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from storage.vocabulary import ExperimentStatus, IdeaStatus
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -24,7 +26,7 @@ class Idea(SQLModel, table=True):
     problem: str | None = Field(default=None, sa_type=sa.Text)
     details: str | None = Field(default=None, sa_type=sa.Text)
     author_id: str = Field(max_length=32, index=True)
-    status: str = Field(default="new", max_length=32, index=True)
+    status: str = Field(default=IdeaStatus.NEW, max_length=32, index=True)
     channel_id: str | None = Field(default=None, max_length=32)
     message_ts: str | None = Field(default=None, max_length=32)
     permalink: str | None = Field(default=None, sa_type=sa.Text)
@@ -82,7 +84,7 @@ class Experiment(SQLModel, table=True):
     owner_id: str = Field(max_length=32, index=True)
     started_by: str = Field(max_length=32)
     ends_on: date = Field(sa_type=sa.Date)
-    status: str = Field(default="running", max_length=32, index=True)
+    status: str = Field(default=ExperimentStatus.RUNNING, max_length=32, index=True)
     channel_id: str | None = Field(default=None, max_length=32)
     message_ts: str | None = Field(default=None, max_length=32)
     permalink: str | None = Field(default=None, sa_type=sa.Text)

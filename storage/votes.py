@@ -15,8 +15,6 @@ from sqlmodel import col, select
 
 from storage.models import Idea, VoteReaction, utcnow
 
-CLOSED_STATUSES = frozenset({"shipped", "parked", "declined"})
-
 
 @dataclass(frozen=True)
 class ReactionChange:

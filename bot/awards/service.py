@@ -21,8 +21,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.awards import blocks, rules
 from bot.core import periods
+from bot.platform.context import Context
 from bot.platform.delivery import Delivery, NotReady, deliver
-from bot.server.runtime import Runtime
 from bot.slack.posting import SLACK_FAILURES, error_code
 from bot.slack.users import LookupFailed
 from bot.votes.rules import base_emoji
@@ -60,7 +60,7 @@ class AwardsReport:
 
 
 async def run(
-    runtime: Runtime,
+    ctx: Context,
     *,
     now: datetime,
     period: str | None = None,
@@ -69,39 +69,39 @@ async def run(
 ) -> AwardsReport:
     """Announce `period` (default: the month before `moment`, the time it is scheduled for, in
     TIMEZONE) once, and congratulate winners. `now` is the clock, for the claims."""
-    period = period or periods.previous_month((moment or now).astimezone(runtime.settings.tz))
+    period = period or periods.previous_month((moment or now).astimezone(ctx.settings.tz))
     periods.parse_month(period)
     delivery = await deliver(
-        runtime,
+        ctx,
         job=JOB,
         period=period,
-        channel=runtime.settings.awards_channel,
-        compose=lambda: announcement(runtime, period),
+        channel=ctx.settings.awards_channel,
+        compose=lambda: announcement(ctx, period),
         now=now,
         take_skipped=take_skipped,
     )
     report = AwardsReport(delivery)
     if delivery.delivered:
-        await _congratulate(runtime, period, now, report)
+        await _congratulate(ctx, period, now, report)
     log.info(report.summary())
     return report
 
 
-async def announcement(runtime: Runtime, period: str) -> dict:
-    awards, numbers = await results(runtime, period)
+async def announcement(ctx: Context, period: str) -> dict:
+    awards, numbers = await results(ctx, period)
     return blocks.announcement(
         period=period,
         awards=store.by_category(awards),
         numbers=numbers,
-        ideas_channel=runtime.settings.ideas_channel,
+        ideas_channel=ctx.settings.ideas_channel,
     )
 
 
-async def results(runtime: Runtime, period: str) -> tuple[list[Award], blocks.Numbers]:
+async def results(ctx: Context, period: str) -> tuple[list[Award], blocks.Numbers]:
     """The kept results of `period`, computing and keeping them on first use."""
-    tz = runtime.settings.tz
+    tz = ctx.settings.tz
     start, end = periods.month_bounds(period, tz)
-    async with runtime.db.session() as session:
+    async with ctx.db.session() as session:
         entries = await store.ideas_posted_between(session=session, start=start, end=end)
         voters = await store.voters_between(session=session, start=start, end=end)
         learnings = await store.learnings_shared_between(session=session, start=start, end=end)
@@ -112,7 +112,7 @@ async def results(runtime: Runtime, period: str) -> tuple[list[Award], blocks.Nu
         | {v for e in entries for v in e.voters}
         | {learning.author_id for learning, _ in learnings}
     )
-    titles = await _titles(runtime, people)
+    titles = await _titles(ctx, people)
     numbers = blocks.Numbers(
         ideas=len(entries),
         voters=len(voters),
@@ -140,7 +140,7 @@ async def results(runtime: Runtime, period: str) -> tuple[list[Award], blocks.Nu
             title=learning.learned,
             permalink=learning.permalink,
             votes=await _learning_votes(
-                runtime, learning.channel_id, learning.message_ts, learning.author_id
+                ctx, learning.channel_id, learning.message_ts, learning.author_id
             ),
             departments=None,
             reached_at=as_utc(learning.created_at),
@@ -148,7 +148,7 @@ async def results(runtime: Runtime, period: str) -> tuple[list[Award], blocks.Nu
         for learning, _ in learnings
     ]
     previous = _month_before(period)
-    async with runtime.db.session() as session:
+    async with ctx.db.session() as session:
         last = {
             category: await store.winner(session=session, period=previous, category=category)
             for category in rules.CATEGORIES
@@ -175,7 +175,7 @@ async def results(runtime: Runtime, period: str) -> tuple[list[Award], blocks.Nu
         _award(period, rules.LEARNING_OF_THE_MONTH, rank, c, idea=False)
         for rank, c in enumerate(lessons, start=1)
     ]
-    async with runtime.db.session() as session:
+    async with ctx.db.session() as session:
         await store.keep(session=session, awards=chosen)
         kept = await store.for_period(session=session, period=period)
     return kept, numbers
@@ -218,25 +218,23 @@ async def _read(what: str, read: Callable[[], Awaitable[T]]) -> T:
     raise NotReady(f"could not read {what}: {problem}")
 
 
-async def _titles(runtime: Runtime, people: set[str]) -> dict[str, str]:
+async def _titles(ctx: Context, people: set[str]) -> dict[str, str]:
     """Each person's profile title, the department proxy. People Slack does not know have
     none; people Slack cannot say anything about right now stop the run (`NotReady`)."""
-    if len([p for p in people if runtime.users.cached(p) is None]) >= BULK_LOOKUP_FROM:
+    if len([p for p in people if ctx.users.cached(p) is None]) >= BULK_LOOKUP_FROM:
         try:
-            await runtime.users.prefetch()
+            await ctx.users.prefetch()
         except SLACK_FAILURES as error:
             log.warning("could not load the user directory: %s", error_code(error))
     titles: dict[str, str] = {}
     for person in sorted(people):
-        user = await _read(f"the profile of {person}", partial(runtime.users.get, person))
+        user = await _read(f"the profile of {person}", partial(ctx.users.get, person))
         if user is not None:
             titles[person] = user.title
     return titles
 
 
-async def _learning_votes(
-    runtime: Runtime, channel: str | None, ts: str | None, author_id: str
-) -> int:
+async def _learning_votes(ctx: Context, channel: str | None, ts: str | None, author_id: str) -> int:
     """Distinct people (not the author, not bots) who reacted to the learning card with a
     vote emoji. `NotReady` when Slack cannot show the reactions or say who reacted."""
     if not channel or not ts:
@@ -244,7 +242,7 @@ async def _learning_votes(
 
     async def reactions() -> dict:
         try:
-            response = await runtime.client.reactions_get(channel=channel, timestamp=ts, full=True)
+            response = await ctx.client.reactions_get(channel=channel, timestamp=ts, full=True)
         except SlackApiError as error:
             if error.response.get("error") in CARD_GONE:
                 return {}  # a deleted card has no votes: that is a fact, not a failure
@@ -252,7 +250,7 @@ async def _learning_votes(
         return response.data if isinstance(response.data, dict) else {}
 
     response = await _read(f"the reactions on the learning card {channel}/{ts}", reactions)
-    emojis = set(runtime.settings.vote_emojis)
+    emojis = set(ctx.settings.vote_emojis)
     people = {
         user
         for reaction in (response.get("message") or {}).get("reactions") or []
@@ -262,29 +260,29 @@ async def _learning_votes(
     }
     counted = 0
     for person in sorted(people):
-        user = await _read(f"the profile of {person}", partial(runtime.users.get, person))
+        user = await _read(f"the profile of {person}", partial(ctx.users.get, person))
         counted += user is not None and not user.is_bot and not user.deleted
     return counted
 
 
-async def _congratulate(runtime: Runtime, period: str, now: datetime, report: AwardsReport) -> None:
+async def _congratulate(ctx: Context, period: str, now: datetime, report: AwardsReport) -> None:
     """One DM per winning award, claimed before sending; a refused DM is tried next run."""
-    async with runtime.db.session() as session:
+    async with ctx.db.session() as session:
         winners = [a for a in await store.for_period(session=session, period=period) if a.rank == 1]
     for award in winners:
         if award.congratulated_at is not None:
             continue
-        async with runtime.db.session() as session:
+        async with ctx.db.session() as session:
             if not await store.claim_congratulation(
                 session=session, award_id=award.id or 0, now=now
             ):
                 continue
         try:
-            await runtime.client.chat_postMessage(
+            await ctx.client.chat_postMessage(
                 channel=award.winner_id, **blocks.congratulations(award)
             )
         except SLACK_FAILURES as error:
-            async with runtime.db.session() as session:
+            async with ctx.db.session() as session:
                 await store.release_congratulation(session=session, award_id=award.id or 0)
             report.failed_dms.append(f"{award.winner_id} ({error_code(error)})")
             continue

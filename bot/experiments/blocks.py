@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
     PlainTextObject,
 )
 
-from bot.slack import payload
+from bot.core import typed
 from bot.slack.blocks import sections, to_dicts
 from bot.slack.text import HEADER_TEXT_LIMIT, escape, truncate
 from storage.models import Experiment, Idea, Learning
@@ -53,7 +53,7 @@ def button_value(experiment: Experiment) -> str:
 
 def parse_button_value(value: str) -> int | None:
     """The experiment an experiment button is about."""
-    return payload.parse_id(value)
+    return typed.parse_id(value)
 
 
 def share_learning_button(experiment: Experiment) -> ButtonElement:

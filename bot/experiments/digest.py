@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from bot.core import periods
 from bot.core.clock import today
 from bot.experiments import digest_blocks
+from bot.platform.context import Context
 from bot.platform.delivery import Delivery, deliver
-from bot.server.runtime import Runtime
 from storage import experiments
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ class DigestReport:
 
 
 async def run(
-    runtime: Runtime,
+    ctx: Context,
     *,
     now: datetime,
     period: str | None = None,
@@ -57,13 +57,13 @@ async def run(
     counted from the day it is composed, as the Home tab counts them: a digest posted late
     must not promise days that have already gone."""
     end = moment or now
-    period = period or periods.iso_week(end.astimezone(runtime.settings.tz))
+    period = period or periods.iso_week(end.astimezone(ctx.settings.tz))
     periods.parse_week(period)
     counts: dict[str, int] = {}
 
     async def compose() -> dict:
         start = end - WEEK
-        async with runtime.db.session() as session:
+        async with ctx.db.session() as session:
             started = await experiments.started_between(session=session, start=start, end=end)
             running = await experiments.running(session=session)
             concluded = await experiments.concluded_between(session=session, start=start, end=end)
@@ -72,14 +72,14 @@ async def run(
             started=started,
             running=running,
             concluded=concluded,
-            today=today(runtime.settings.tz),
+            today=today(ctx.settings.tz),
         )
 
     delivery = await deliver(
-        runtime,
+        ctx,
         job=JOB,
         period=period,
-        channel=runtime.settings.experiments_channel,
+        channel=ctx.settings.experiments_channel,
         compose=compose,
         now=now,
         take_skipped=take_skipped,

@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.core import typed
 from bot.experiments import rules
 from bot.experiments.blocks import OUTCOME_LABELS
 from bot.slack import payload
@@ -35,31 +36,31 @@ def experiment_form(*, owner_id: str, ends_on: date, idea_id: int | None) -> Vie
         submit="Start",
         blocks=[
             text_input(
-                rules.F_HYPOTHESIS,
+                rules.Field.HYPOTHESIS,
                 "Hypothesis",
                 placeholder="We believe <change> will <result>, measured by <metric>.",
                 max_length=rules.HYPOTHESIS_LIMIT,
             ),
             text_input(
-                rules.F_METRIC,
+                rules.Field.METRIC,
                 "Metric",
                 placeholder="e.g. weekly active teams, support tickets per week",
                 max_length=rules.METRIC_LIMIT,
                 multiline=False,
             ),
             InputBlock(
-                block_id=rules.F_OWNER,
+                block_id=rules.Field.OWNER,
                 label="Owner",
                 element=UserSelectElement(action_id=INPUT_ACTION, initial_user=owner_id),
                 hint="The owner posts updates and shares the learning at the end.",
             ),
             InputBlock(
-                block_id=rules.F_ENDS_ON,
+                block_id=rules.Field.ENDS_ON,
                 label="Ends on",
                 element=DatePickerElement(action_id=INPUT_ACTION, initial_date=ends_on.isoformat()),
             ),
             text_input(
-                rules.F_IDEA,
+                rules.Field.IDEA,
                 "Idea number",
                 placeholder="e.g. 12",
                 max_length=10,
@@ -72,24 +73,30 @@ def experiment_form(*, owner_id: str, ends_on: date, idea_id: int | None) -> Vie
     )
 
 
+def new_experiment_form(*, owner_id: str, today: date, idea_id: int | None) -> View:
+    """The form as `/idea experiment` or an idea's button opens it: the person who asked owns
+    it unless they pick someone else, and it ends after the usual span."""
+    return experiment_form(owner_id=owner_id, ends_on=rules.default_end(today), idea_id=idea_id)
+
+
 def experiment_form_values(view: dict) -> rules.ExperimentDraft:
-    chosen = payload.selected_date(view, rules.F_ENDS_ON)
+    chosen = payload.selected_date(view, rules.Field.ENDS_ON)
     try:
         ends_on = date.fromisoformat(chosen) if chosen else None
     except ValueError:
         ends_on = None
     return rules.ExperimentDraft(
-        hypothesis=payload.text_input(view, rules.F_HYPOTHESIS),
-        metric=payload.text_input(view, rules.F_METRIC),
-        owner_id=payload.selected_user(view, rules.F_OWNER),
+        hypothesis=payload.text_input(view, rules.Field.HYPOTHESIS),
+        metric=payload.text_input(view, rules.Field.METRIC),
+        owner_id=payload.selected_user(view, rules.Field.OWNER),
         ends_on=ends_on,
-        idea_ref=payload.text_input(view, rules.F_IDEA),
+        idea_ref=payload.text_input(view, rules.Field.IDEA),
     )
 
 
 def form_experiment_id(view: dict) -> int | None:
     """The experiment a form is about, from its `private_metadata`."""
-    return payload.parse_id(payload.metadata(view).get("experiment_id"))
+    return typed.parse_id(payload.metadata(view).get("experiment_id"))
 
 
 def update_form(experiment_id: int) -> View:
@@ -105,7 +112,7 @@ def update_form(experiment_id: int) -> View:
                 )
             ),
             text_input(
-                rules.F_UPDATE,
+                rules.Field.UPDATE,
                 "What happened since the last update?",
                 placeholder="Numbers so far, surprises, what you will try next…",
                 max_length=rules.UPDATE_LIMIT,
@@ -129,7 +136,7 @@ def learning_form(experiment_id: int) -> View:
                 )
             ),
             InputBlock(
-                block_id=rules.F_OUTCOME,
+                block_id=rules.Field.OUTCOME,
                 label="Outcome",
                 element=RadioButtonsElement(
                     action_id=INPUT_ACTION,
@@ -139,13 +146,13 @@ def learning_form(experiment_id: int) -> View:
                 ),
             ),
             text_input(
-                rules.F_LEARNED,
+                rules.Field.LEARNED,
                 "What we learned",
                 placeholder="What the numbers said, and what surprised you",
                 max_length=rules.LEARNED_LIMIT,
             ),
             text_input(
-                rules.F_NEXT,
+                rules.Field.NEXT_STEP,
                 "What we will do next",
                 placeholder="Ship it, try a variant, stop, hand over…",
                 max_length=rules.NEXT_STEP_LIMIT,

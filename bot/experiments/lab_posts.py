@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 
 from bot.experiments import blocks
 from bot.platform import retried_posts
+from bot.platform.context import Context
 from bot.platform.delivery import deliver
-from bot.server.runtime import Runtime
 from bot.slack.posting import SLACK_FAILURES, permalink
 from storage import experiments, ideas
 from storage.models import Experiment, ExperimentUpdate, Idea, Learning
@@ -33,7 +33,7 @@ class Posted:
 
 
 async def _post_in_lab(
-    runtime: Runtime,
+    ctx: Context,
     *,
     job: str,
     key: int | None,
@@ -43,21 +43,21 @@ async def _post_in_lab(
     """Post a card to the experiments channel once, claimed as (`job`, `key`): where it is
     and its permalink, or the failed `Posted` when Slack has not taken it yet."""
     delivery = await deliver(
-        runtime,
+        ctx,
         job=job,
         period=str(key),
-        channel=runtime.settings.experiments_channel,
+        channel=ctx.settings.experiments_channel,
         compose=compose,
         now=datetime.now(UTC),
     )
     if not delivery.delivered or not delivery.channel_id or not delivery.message_ts:
         log.warning("the card of %s is not posted yet: %s", what, delivery.summary())
         return Posted(False, error=delivery.error or delivery.outcome)
-    link = await permalink(runtime.client, delivery.channel_id, delivery.message_ts)
+    link = await permalink(ctx.client, delivery.channel_id, delivery.message_ts)
     return delivery.channel_id, delivery.message_ts, link
 
 
-async def post_card(runtime: Runtime, experiment: Experiment, idea: Idea | None) -> Posted:
+async def post_card(ctx: Context, experiment: Experiment, idea: Idea | None) -> Posted:
     """Post the experiment's card once, however often this is called and from however many
     processes: the card is a scheduled-style post claimed as (`experiment-card`, id)."""
 
@@ -65,12 +65,12 @@ async def post_card(runtime: Runtime, experiment: Experiment, idea: Idea | None)
         return blocks.experiment_card(experiment, idea)
 
     posted = await _post_in_lab(
-        runtime, job=CARD_JOB, key=experiment.id, compose=card, what=f"experiment {experiment.id}"
+        ctx, job=CARD_JOB, key=experiment.id, compose=card, what=f"experiment {experiment.id}"
     )
     if isinstance(posted, Posted):
         return posted
     channel_id, message_ts, link = posted
-    async with runtime.db.session() as session:
+    async with ctx.db.session() as session:
         await experiments.record_card(
             session=session,
             experiment_id=experiment.id or 0,
@@ -81,7 +81,7 @@ async def post_card(runtime: Runtime, experiment: Experiment, idea: Idea | None)
     experiment.channel_id, experiment.message_ts = channel_id, message_ts
     experiment.permalink = link
     await tell_idea_thread(
-        runtime,
+        ctx,
         idea,
         job=retried_posts.EXPERIMENT_STARTED_REPLY,
         key=experiment.id,
@@ -90,34 +90,32 @@ async def post_card(runtime: Runtime, experiment: Experiment, idea: Idea | None)
     return Posted(True, permalink=link)
 
 
-async def deliver_update(
-    runtime: Runtime, experiment: Experiment, update: ExperimentUpdate
-) -> Posted:
+async def deliver_update(ctx: Context, experiment: Experiment, update: ExperimentUpdate) -> Posted:
     async def reply() -> dict:
         return blocks.update_reply(author_id=update.author_id, text=update.text)
 
     delivery = await deliver(
-        runtime,
+        ctx,
         job=UPDATE_JOB,
         period=str(update.id),
-        channel=experiment.channel_id or runtime.settings.experiments_channel,
+        channel=experiment.channel_id or ctx.settings.experiments_channel,
         thread_ts=experiment.message_ts,
         compose=reply,
         now=datetime.now(UTC),
     )
     if not delivery.delivered or not delivery.message_ts:
         return Posted(False, error=delivery.error or delivery.outcome)
-    async with runtime.db.session() as session:
+    async with ctx.db.session() as session:
         await experiments.record_update_post(
             session=session, update_id=update.id or 0, message_ts=delivery.message_ts
         )
     return Posted(True)
 
 
-async def post_learning(runtime: Runtime, experiment: Experiment, learning: Learning) -> Posted:
+async def post_learning(ctx: Context, experiment: Experiment, learning: Learning) -> Posted:
     """Post the learning card once, claimed as (`learning-card`, id) and findable by its
     message metadata; then show the learning on the experiment card and in the idea's thread."""
-    async with runtime.db.session() as session:
+    async with ctx.db.session() as session:
         idea = (
             await ideas.get_idea(session=session, idea_id=experiment.idea_id)
             if experiment.idea_id
@@ -128,7 +126,7 @@ async def post_learning(runtime: Runtime, experiment: Experiment, learning: Lear
         return blocks.learning_card(experiment, learning, idea)
 
     posted = await _post_in_lab(
-        runtime,
+        ctx,
         job=LEARNING_JOB,
         key=learning.id,
         compose=card,
@@ -137,7 +135,7 @@ async def post_learning(runtime: Runtime, experiment: Experiment, learning: Lear
     if isinstance(posted, Posted):
         return posted
     channel_id, message_ts, link = posted
-    async with runtime.db.session() as session:
+    async with ctx.db.session() as session:
         await experiments.record_learning_post(
             session=session,
             learning_id=learning.id or 0,
@@ -147,11 +145,9 @@ async def post_learning(runtime: Runtime, experiment: Experiment, learning: Lear
         )
     learning.channel_id, learning.message_ts = channel_id, message_ts
     learning.permalink = link
-    await redraw_card(
-        runtime, experiment, blocks.experiment_card(experiment, idea, learning=learning)
-    )
+    await redraw_card(ctx, experiment, blocks.experiment_card(experiment, idea, learning=learning))
     await tell_idea_thread(
-        runtime,
+        ctx,
         idea,
         job=retried_posts.LEARNING_REPLY,
         key=learning.id,
@@ -160,10 +156,10 @@ async def post_learning(runtime: Runtime, experiment: Experiment, learning: Lear
     return Posted(True, permalink=link)
 
 
-async def post_missing(runtime: Runtime) -> int:
+async def post_missing(ctx: Context) -> int:
     """Post what Slack did not take the first time: experiment cards, then the updates and
     learning cards that go with them. How many went out."""
-    async with runtime.db.session() as session:
+    async with ctx.db.session() as session:
         cards = await experiments.without_card(session=session)
         linked = {
             e.id: await ideas.get_idea(session=session, idea_id=e.idea_id)
@@ -172,23 +168,23 @@ async def post_missing(runtime: Runtime) -> int:
         }
     posted = 0
     for experiment in cards:
-        posted += (await post_card(runtime, experiment, linked.get(experiment.id))).ok
-    async with runtime.db.session() as session:
+        posted += (await post_card(ctx, experiment, linked.get(experiment.id))).ok
+    async with ctx.db.session() as session:
         updates = await experiments.unposted_updates(session=session)
         learnings = await experiments.unposted_learnings(session=session)
     for experiment, update in updates:
-        posted += (await deliver_update(runtime, experiment, update)).ok
+        posted += (await deliver_update(ctx, experiment, update)).ok
     for experiment, learning in learnings:
-        posted += (await post_learning(runtime, experiment, learning)).ok
+        posted += (await post_learning(ctx, experiment, learning)).ok
     return posted
 
 
-async def redraw_card(runtime: Runtime, experiment: Experiment, card: dict) -> None:
+async def redraw_card(ctx: Context, experiment: Experiment, card: dict) -> None:
     """Show the card's new state; the change stands even if Slack cannot show it now."""
     if not experiment.channel_id or not experiment.message_ts:
         return
     try:
-        await runtime.client.chat_update(
+        await ctx.client.chat_update(
             channel=experiment.channel_id, ts=experiment.message_ts, **card
         )
     except SLACK_FAILURES as error:
@@ -196,12 +192,12 @@ async def redraw_card(runtime: Runtime, experiment: Experiment, card: dict) -> N
 
 
 async def tell_idea_thread(
-    runtime: Runtime, idea: Idea | None, *, job: str, key: int | None, message: dict
+    ctx: Context, idea: Idea | None, *, job: str, key: int | None, message: dict
 ) -> None:
     if idea is None or not idea.channel_id or not idea.message_ts:
         return
     await retried_posts.post_once(
-        runtime,
+        ctx,
         job=job,
         key=str(key),
         channel=idea.channel_id,

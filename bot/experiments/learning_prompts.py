@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.experiments import blocks, prompt_rules
-from bot.server.runtime import Runtime
+from bot.platform.context import Context
 from bot.slack.posting import SLACK_FAILURES, error_code
 from bot.slack.users import LookupFailed
 from storage import experiments
@@ -40,17 +40,17 @@ class PromptReport:
         )
 
 
-async def run(runtime: Runtime, *, now: datetime) -> PromptReport:
+async def run(ctx: Context, *, now: datetime) -> PromptReport:
     report = PromptReport()
-    settings = runtime.settings
+    settings = ctx.settings
     # No owner's local date is more than a day ahead of UTC's; their own dates decide below.
-    async with runtime.db.session() as session:
+    async with ctx.db.session() as session:
         candidates = await experiments.awaiting_learning(
             session=session, ended_before=(now.astimezone(UTC) + timedelta(days=1)).date()
         )
     for experiment in candidates:
-        local = now.astimezone(await _owner_timezone(runtime, experiment.owner_id))
-        async with runtime.db.session() as session:
+        local = now.astimezone(await _owner_timezone(ctx, experiment.owner_id))
+        async with ctx.db.session() as session:
             sent = await experiments.sent_prompts(session=session, experiment_id=experiment.id or 0)
         slot = prompt_rules.next_slot(
             ends_on=experiment.ends_on,
@@ -67,15 +67,15 @@ async def run(runtime: Runtime, *, now: datetime) -> PromptReport:
         ):
             report.outside_hours += 1
             continue
-        await _send(runtime, experiment, slot, now, report)
+        await _send(ctx, experiment, slot, now, report)
     log.info(report.summary())
     return report
 
 
-async def _owner_timezone(runtime: Runtime, owner_id: str) -> ZoneInfo:
+async def _owner_timezone(ctx: Context, owner_id: str) -> ZoneInfo:
     """The owner's own timezone from their Slack profile, else the programme's."""
     try:
-        person = await runtime.users.get(owner_id)
+        person = await ctx.users.get(owner_id)
     except LookupFailed as error:
         log.warning("no timezone for %s, using the programme's: %s", owner_id, error)
         person = None
@@ -84,13 +84,13 @@ async def _owner_timezone(runtime: Runtime, owner_id: str) -> ZoneInfo:
             return ZoneInfo(person.tz)
         except (ZoneInfoNotFoundError, ValueError):
             log.warning("unknown timezone %r for %s", person.tz, owner_id)
-    return runtime.settings.tz
+    return ctx.settings.tz
 
 
 async def _send(
-    runtime: Runtime, experiment: Experiment, slot: str, now: datetime, report: PromptReport
+    ctx: Context, experiment: Experiment, slot: str, now: datetime, report: PromptReport
 ) -> None:
-    async with runtime.db.session() as session:
+    async with ctx.db.session() as session:
         claim = await experiments.claim_prompt(
             session=session, experiment_id=experiment.id or 0, slot=slot, now=now
         )
@@ -98,18 +98,26 @@ async def _send(
         report.already_claimed += 1
         return
     try:
-        response = await runtime.client.chat_postMessage(
+        response = await ctx.client.chat_postMessage(
             channel=experiment.owner_id,
             **blocks.learning_prompt(experiment, reminder=slot != prompt_rules.FIRST),
         )
     except SLACK_FAILURES as error:
         log.warning("prompt for experiment %s failed: %s", experiment.id, error_code(error))
-        async with runtime.db.session() as session:
+        async with ctx.db.session() as session:
             await experiments.release_prompt(session=session, prompt_id=claim)
         report.failed += 1
         return
-    async with runtime.db.session() as session:
+    async with ctx.db.session() as session:
         await experiments.mark_prompt_sent(
             session=session, prompt_id=claim, message_ts=response["ts"], now=now
         )
     report.sent += 1
+
+
+async def snooze(ctx: Context, *, experiment_id: int, days: int) -> datetime:
+    """Ask about the experiment again after `days`; when that will be."""
+    until = datetime.now(UTC) + timedelta(days=days)
+    async with ctx.db.session() as session:
+        await experiments.snooze(session=session, experiment_id=experiment_id, until=until)
+    return until

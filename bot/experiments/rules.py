@@ -4,10 +4,10 @@ update or conclude it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from enum import StrEnum
 
-from bot.slack import payload
-from bot.slack.text import slack_length
+from bot.core.typed import parse_id, text_length
 
 HYPOTHESIS_LIMIT = 1000
 METRIC_LIMIT = 300
@@ -15,17 +15,22 @@ UPDATE_LIMIT = 2000
 LEARNED_LIMIT = 2000
 NEXT_STEP_LIMIT = 1000
 OUTCOMES = ("validated", "invalidated", "inconclusive")
+# The experiment form suggests an end date this far ahead: long enough to learn something.
+DEFAULT_DAYS = 14
 
-# Block ids of the experiment form, so errors show next to their field.
-F_HYPOTHESIS, F_METRIC, F_OWNER, F_ENDS_ON, F_IDEA = (
-    "hypothesis",
-    "metric",
-    "owner",
-    "ends_on",
-    "idea",
-)
-F_UPDATE = "update"
-F_OUTCOME, F_LEARNED, F_NEXT = "outcome", "learned", "next_step"
+
+class Field(StrEnum):
+    """What an experiment's forms ask for; a problem is reported against its field."""
+
+    HYPOTHESIS = "hypothesis"
+    METRIC = "metric"
+    OWNER = "owner"
+    ENDS_ON = "ends_on"
+    IDEA = "idea"
+    UPDATE = "update"
+    OUTCOME = "outcome"
+    LEARNED = "learned"
+    NEXT_STEP = "next_step"
 
 
 @dataclass(frozen=True)
@@ -41,30 +46,44 @@ def experiment_problems(draft: ExperimentDraft, *, today: date) -> dict[str, str
     """Field-by-field problems with the experiment form; empty when it can start."""
     problems: dict[str, str] = {}
     if not draft.hypothesis.strip():
-        problems[F_HYPOTHESIS] = "Write the hypothesis: “We believe … will … measured by …”."
-    elif slack_length(draft.hypothesis) > HYPOTHESIS_LIMIT:
-        problems[F_HYPOTHESIS] = f"Keep the hypothesis to {HYPOTHESIS_LIMIT:,} characters."
+        problems[Field.HYPOTHESIS] = "Write the hypothesis: “We believe … will … measured by …”."
+    elif text_length(draft.hypothesis) > HYPOTHESIS_LIMIT:
+        problems[Field.HYPOTHESIS] = f"Keep the hypothesis to {HYPOTHESIS_LIMIT:,} characters."
     if not draft.metric.strip():
-        problems[F_METRIC] = "Name the metric that will tell whether the hypothesis holds."
-    elif slack_length(draft.metric) > METRIC_LIMIT:
-        problems[F_METRIC] = f"Keep the metric to {METRIC_LIMIT} characters."
+        problems[Field.METRIC] = "Name the metric that will tell whether the hypothesis holds."
+    elif text_length(draft.metric) > METRIC_LIMIT:
+        problems[Field.METRIC] = f"Keep the metric to {METRIC_LIMIT} characters."
     if not draft.owner_id:
-        problems[F_OWNER] = "Choose who owns the experiment."
+        problems[Field.OWNER] = "Choose who owns the experiment."
     if draft.ends_on is None:
-        problems[F_ENDS_ON] = "Pick the day the experiment ends."
+        problems[Field.ENDS_ON] = "Pick the day the experiment ends."
     elif draft.ends_on < today:
-        problems[F_ENDS_ON] = f"The end date is in the past: pick {today:%-d %B} or later."
-    if draft.idea_ref.strip() and payload.parse_id(draft.idea_ref) is None:
-        problems[F_IDEA] = "Give the idea's number, like 12 (see `/idea mine` or `/idea top`)."
+        problems[Field.ENDS_ON] = f"The end date is in the past: pick {today:%-d %B} or later."
+    if draft.idea_ref.strip() and parse_id(draft.idea_ref) is None:
+        problems[Field.IDEA] = "Give the idea's number, like 12 (see `/idea mine` or `/idea top`)."
     return problems
+
+
+def default_end(today: date) -> date:
+    return today + timedelta(days=DEFAULT_DAYS)
 
 
 def text_problem(text: str, *, limit: int, what: str) -> str | None:
     if not text.strip():
         return f"Write {what}."
-    if slack_length(text) > limit:
+    if text_length(text) > limit:
         return f"Keep {what} to {limit:,} characters."
     return None
+
+
+def learning_problems(*, outcome: str, learned: str, next_step: str) -> dict[str, str]:
+    """Field-by-field problems with the learning form; empty when it can be shared."""
+    problems = {
+        Field.OUTCOME: None if outcome in OUTCOMES else "Choose how the experiment turned out.",
+        Field.LEARNED: text_problem(learned, limit=LEARNED_LIMIT, what="what you learned"),
+        Field.NEXT_STEP: text_problem(next_step, limit=NEXT_STEP_LIMIT, what="the next step"),
+    }
+    return {str(field): problem for field, problem in problems.items() if problem}
 
 
 def can_manage(user_id: str, owner_id: str, admins: frozenset[str]) -> bool:

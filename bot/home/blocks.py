@@ -20,12 +20,12 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.experiments.blocks import days_left
-from bot.slack.blocks import CHANGE_STATUS_ACTION, linked_title, sections
+from bot.ideas.blocks import CHANGE_STATUS_ACTION, NEW_IDEA_ACTION
+from bot.slack.blocks import linked_title, sections
 from bot.slack.text import VIEW_BLOCK_LIMIT
 from bot.statuses.blocks import badge, idea_title
 from storage.models import Experiment, Idea
 
-NEW_IDEA_ACTION = "home_new_idea"
 REVIEW_PAGE_ACTION = "home_review_page"
 MY_IDEAS_SHOWN = 10
 TOP_SHOWN = 5

@@ -9,7 +9,6 @@ database on open, a changed idea shows the next time anyone whose Home shows it 
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import logging
@@ -20,10 +19,11 @@ from slack_sdk.models.views import View
 
 from bot.awards import rules as award_rules
 from bot.core.clock import today
+from bot.core.debounce import Debouncer
 from bot.home import blocks
-from bot.server.runtime import Runtime
+from bot.ideas.leaderboard import parse_period
+from bot.platform.context import Context
 from bot.slack.posting import SLACK_FAILURES, error_code
-from bot.votes.leaderboard import parse_period
 from storage import home, votes
 from storage.models import Idea
 
@@ -39,38 +39,42 @@ PEOPLE_WAIT_SECONDS = 2.0
 
 
 class HomePublisher:
-    def __init__(self, runtime: Runtime) -> None:
-        self._runtime = runtime
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
         self._published: dict[str, str] = {}  # user → digest of the view last published
         self._pages: dict[str, int] = {}
-        self._tasks: dict[str, asyncio.Task[None]] = {}
         self._last: dict[str, float] = {}  # user → when their Home was last built
         self.publishes = 0
+        # An open while the person's Home is being built is served by that build.
+        self._due: Debouncer[str] = Debouncer(
+            self._publish_due,
+            delay=self._until_due,
+            name="home",
+            per_key=True,
+            join_in_flight=True,
+        )
 
     def opened(self, user_id: str, *, page: int | None = None) -> None:
-        if not self._runtime.slack_access.usable:
+        if not self._ctx.slack_access.usable:
             return
         if page is not None:
             self._pages[user_id] = max(0, page)
-        if user_id not in self._tasks:
-            self._tasks[user_id] = asyncio.create_task(self._publish_soon(user_id), name="home")
+        self._due.request(user_id)
 
-    async def _publish_soon(self, user_id: str) -> None:
+    def _until_due(self, user_id: str) -> float:
         """Publish now, or at the end of the person's current interval: every open in
         between is served by that one publish."""
+        return self._last.get(user_id, -PUBLISH_EVERY) + PUBLISH_EVERY - time.monotonic()
+
+    async def _publish_due(self, users: set[str]) -> None:
+        (user_id,) = users
+        self._last[user_id] = time.monotonic()
         try:
-            wait = self._last.get(user_id, -PUBLISH_EVERY) + PUBLISH_EVERY - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            self._last[user_id] = time.monotonic()
-            try:
-                await self.publish(user_id)
-            except SLACK_FAILURES as error:
-                log.warning("the Home of %s was not published: %s", user_id, error_code(error))
-            except Exception:
-                log.exception("building the Home of %s failed", user_id)
-        finally:
-            self._tasks.pop(user_id, None)
+            await self.publish(user_id)
+        except SLACK_FAILURES as error:
+            log.warning("the Home of %s was not published: %s", user_id, error_code(error))
+        except Exception:
+            log.exception("building the Home of %s failed", user_id)
 
     async def publish(self, user_id: str) -> bool:
         """Build the person's Home and publish it if it changed; True if it was published."""
@@ -78,7 +82,7 @@ class HomePublisher:
         digest = hashlib.sha256(json.dumps(view, sort_keys=True).encode()).hexdigest()
         if self._published.get(user_id) == digest:
             return False
-        await self._runtime.client.views_publish(user_id=user_id, view=view)
+        await self._ctx.client.views_publish(user_id=user_id, view=view)
         self._published[user_id] = digest
         self.publishes += 1
         return True
@@ -89,14 +93,14 @@ class HomePublisher:
         await self.publish(user_id)
 
     async def build(self, user_id: str) -> View:
-        runtime = self._runtime
-        settings = runtime.settings
+        ctx = self._ctx
+        settings = ctx.settings
         now = datetime.now(UTC)
         month = parse_period("month", now=now, tz=settings.tz)
         assert month is not None and month.since is not None
         is_admin = user_id in settings.admin_user_ids
         page = self._pages.get(user_id, 0)
-        async with runtime.db.session() as session:
+        async with ctx.db.session() as session:
             mine, total = await votes.ideas_of(
                 session=session, author_id=user_id, limit=blocks.MY_IDEAS_SHOWN
             )
@@ -123,7 +127,7 @@ class HomePublisher:
                     )
         # In a stable order, so that Homes built at the same time share their look-ups and
         # each build after them looks up people the earlier ones did not reach.
-        known = await runtime.users.some(
+        known = await ctx.users.some(
             sorted(numbers.people), look_up=PEOPLE_LOOKED_UP, wait=PEOPLE_WAIT_SECONDS
         )
         titles = {person: user.title for person, user in known.items()}

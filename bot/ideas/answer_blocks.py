@@ -15,7 +15,8 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.ideas import rules
-from bot.slack.blocks import POST_AS_IDEA_ACTION, emoji_list, sections, to_dicts
+from bot.ideas.blocks import POST_AS_IDEA_ACTION
+from bot.slack.blocks import emoji_list, sections, to_dicts
 from bot.slack.text import MESSAGE_BLOCK_LIMIT, escape, truncate
 
 

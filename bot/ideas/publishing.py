@@ -16,9 +16,9 @@ from datetime import datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.ideas import blocks as idea_blocks
 from bot.ideas.rules import IdeaDraft
-from bot.server.runtime import Runtime
-from bot.slack import blocks
+from bot.platform.context import Context
 from bot.slack.posting import (
     REFUSED_FOR_CONTENT,
     SLACK_FAILURES,
@@ -70,10 +70,10 @@ class NotSaved(Exception):
     """The idea could not be stored; the person must get their text back."""
 
 
-async def capture_idea(runtime: Runtime, *, author_id: str, draft: IdeaDraft) -> PostOutcome:
+async def capture_idea(ctx: Context, *, author_id: str, draft: IdeaDraft) -> PostOutcome:
     """Store a new idea and post it to the ideas channel. Raises `NotSaved`."""
     try:
-        async with runtime.db.session() as session:
+        async with ctx.db.session() as session:
             idea = await ideas.create_idea(
                 session=session,
                 author_id=author_id,
@@ -85,13 +85,13 @@ async def capture_idea(runtime: Runtime, *, author_id: str, draft: IdeaDraft) ->
     except SQLAlchemyError as error:
         log.error("could not store an idea from %s: %r", author_id, error)
         raise NotSaved from error
-    return await _post(runtime, idea)
+    return await _post(ctx, idea)
 
 
-async def post_again(runtime: Runtime, *, author_id: str | None = None) -> list[PostOutcome]:
+async def post_again(ctx: Context, *, author_id: str | None = None) -> list[PostOutcome]:
     """Post every stored idea that is not in Slack yet (one author's, when given)."""
-    channel = runtime.settings.ideas_channel
-    async with runtime.db.session() as session:
+    channel = ctx.settings.ideas_channel
+    async with ctx.db.session() as session:
         pending = await ideas.unposted_ideas(
             session=session, author_id=author_id, except_errors=REFUSED_FOR_CONTENT
         )
@@ -99,7 +99,7 @@ async def post_again(runtime: Runtime, *, author_id: str | None = None) -> list[
         return []
     try:
         in_slack = await _posted_already(
-            runtime, since=ideas.as_utc(min(i.created_at for i in pending))
+            ctx, since=ideas.as_utc(min(i.created_at for i in pending))
         )
     except SLACK_FAILURES as error:
         code = error_code(error)
@@ -108,38 +108,38 @@ async def post_again(runtime: Runtime, *, author_id: str | None = None) -> list[
     outcomes = []
     for idea in pending:
         idea_id = idea.id or 0
-        async with runtime.db.session() as session:
+        async with ctx.db.session() as session:
             claimed = await ideas.claim_post(session=session, idea_id=idea_id)
         if not claimed:
             outcomes.append(PostOutcome(idea_id, False, channel, in_progress=True))
         elif idea_id in in_slack:
             log.info("idea %s was in Slack already; recording it, not posting again", idea_id)
-            outcomes.append(await _recorded(runtime, idea_id, channel, in_slack[idea_id]))
+            outcomes.append(await _recorded(ctx, idea_id, channel, in_slack[idea_id]))
         else:
-            outcomes.append(await _post(runtime, idea))
+            outcomes.append(await _post(ctx, idea))
     return outcomes
 
 
-async def _posted_already(runtime: Runtime, *, since: datetime) -> dict[int, str]:
+async def _posted_already(ctx: Context, *, since: datetime) -> dict[int, str]:
     """Idea id → ts of the ideas channel's posts since `since`."""
     posts = await posts_with_metadata(
-        runtime.client, runtime.settings.ideas_channel, event_type=IDEA_POST_EVENT, since=since
+        ctx.client, ctx.settings.ideas_channel, event_type=IDEA_POST_EVENT, since=since
     )
     return {
         payload["idea_id"]: ts for payload, ts in posts if isinstance(payload.get("idea_id"), int)
     }
 
 
-async def _post(runtime: Runtime, idea: Idea) -> PostOutcome:
+async def _post(ctx: Context, idea: Idea) -> PostOutcome:
     """Post the idea; after an answer that never came, look for the post before trying again."""
-    channel = runtime.settings.ideas_channel
+    channel = ctx.settings.ideas_channel
     idea_id = idea.id or 0
     pauses = iter(VERIFIED_RETRY_PAUSES)
     while True:
         try:
             response = await post_message(
-                runtime.client,
-                message=blocks.idea_message(idea, vote_emojis=runtime.settings.vote_emojis),
+                ctx.client,
+                message=idea_blocks.idea_message(idea, vote_emojis=ctx.settings.vote_emojis),
                 channel=channel,
                 metadata={"event_type": IDEA_POST_EVENT, "event_payload": {"idea_id": idea_id}},
                 unfurl_links=False,
@@ -150,34 +150,34 @@ async def _post(runtime: Runtime, idea: Idea) -> PostOutcome:
             log.warning("posting idea %s failed: %s", idea_id, code)
             pause = next(pauses, None)
             if pause is None or not may_have_posted(code):
-                return await _failed(runtime, idea_id, code)
+                return await _failed(ctx, idea_id, code)
             await asyncio.sleep(pause)
             try:
-                in_slack = await _posted_already(runtime, since=ideas.as_utc(idea.created_at))
+                in_slack = await _posted_already(ctx, since=ideas.as_utc(idea.created_at))
             except SLACK_FAILURES:
-                return await _failed(runtime, idea_id, code)
+                return await _failed(ctx, idea_id, code)
             if idea_id in in_slack:
-                return await _recorded(runtime, idea_id, channel, in_slack[idea_id])
+                return await _recorded(ctx, idea_id, channel, in_slack[idea_id])
             continue
         log.info("idea %s posted to %s at %s", idea_id, response["channel"], response["ts"])
-        return await _recorded(runtime, idea_id, response["channel"], response["ts"])
+        return await _recorded(ctx, idea_id, response["channel"], response["ts"])
 
 
-async def _failed(runtime: Runtime, idea_id: int, code: str) -> PostOutcome:
-    async with runtime.db.session() as session:
+async def _failed(ctx: Context, idea_id: int, code: str) -> PostOutcome:
+    async with ctx.db.session() as session:
         await ideas.record_post_failure(session=session, idea_id=idea_id, error=code)
-    return PostOutcome(idea_id, False, runtime.settings.ideas_channel, error=code)
+    return PostOutcome(idea_id, False, ctx.settings.ideas_channel, error=code)
 
 
-async def _recorded(runtime: Runtime, idea_id: int, channel_id: str, ts: str) -> PostOutcome:
+async def _recorded(ctx: Context, idea_id: int, channel_id: str, ts: str) -> PostOutcome:
     """Record where the idea's post is, and its permalink."""
     # Recorded before anything else: votes can arrive as soon as the post is visible.
-    async with runtime.db.session() as session:
+    async with ctx.db.session() as session:
         await ideas.record_post(
             session=session, idea_id=idea_id, channel_id=channel_id, message_ts=ts
         )
-    link = await permalink(runtime.client, channel_id, ts)
+    link = await permalink(ctx.client, channel_id, ts)
     if link:
-        async with runtime.db.session() as session:
+        async with ctx.db.session() as session:
             await ideas.record_permalink(session=session, idea_id=idea_id, permalink=link)
     return PostOutcome(idea_id, True, channel_id, permalink=link)

@@ -8,7 +8,7 @@ from bot.ideas import answer_blocks, publishing
 from bot.ideas.publishing import PostOutcome
 from bot.ideas.rules import IdeaDraft
 from bot.platform import claims, retried_posts
-from bot.server.runtime import Runtime
+from bot.platform.context import Context
 from storage import ideas
 
 RETRY_HINT = (
@@ -72,13 +72,13 @@ def retry_summary(outcomes: Sequence[PostOutcome]) -> str:
     return "\n".join(outcome_text(outcome) for outcome in outcomes)
 
 
-async def share(runtime: Runtime, *, author_id: str, draft: IdeaDraft) -> dict:
+async def share(ctx: Context, *, author_id: str, draft: IdeaDraft) -> dict:
     """Capture the idea and say how it went: the message for its author. When it could not
     even be stored, the message gives back everything they typed."""
-    if not await claims.may_share_idea(runtime, author_id=author_id):
+    if not await claims.may_share_idea(ctx, author_id=author_id):
         return answer_blocks.handed_back(problem=TOO_MANY, text=typed(draft), next_step=TRY_AGAIN)
     try:
-        outcome = await publishing.capture_idea(runtime, author_id=author_id, draft=draft)
+        outcome = await publishing.capture_idea(ctx, author_id=author_id, draft=draft)
     except publishing.NotSaved:
         return answer_blocks.handed_back(problem=NOT_SAVED, text=typed(draft), next_step=TRY_AGAIN)
     if outcome.refused:
@@ -91,18 +91,18 @@ def typed(draft: IdeaDraft) -> str:
     return "\n\n".join(part for part in (draft.text, draft.problem, draft.details) if part)
 
 
-async def post_unposted_ideas(runtime: Runtime) -> list[PostOutcome]:
+async def post_unposted_ideas(ctx: Context) -> list[PostOutcome]:
     """Post every idea Slack did not take, and tell each author, in a DM, how it went: they
     were told it would be posted by itself."""
-    outcomes = await publishing.post_again(runtime)
+    outcomes = await publishing.post_again(ctx)
     for outcome in outcomes:
         if outcome.posted or outcome.refused:
-            await _tell_author(runtime, outcome)
+            await _tell_author(ctx, outcome)
     return outcomes
 
 
-async def _tell_author(runtime: Runtime, outcome: PostOutcome) -> None:
-    async with runtime.db.session() as session:
+async def _tell_author(ctx: Context, outcome: PostOutcome) -> None:
+    async with ctx.db.session() as session:
         idea = await ideas.get_idea(session=session, idea_id=outcome.idea_id)
     if idea is None:
         return
@@ -112,7 +112,7 @@ async def _tell_author(runtime: Runtime, outcome: PostOutcome) -> None:
         else _refused(outcome, IdeaDraft(idea.text, idea.problem or "", idea.details or ""))
     )
     await retried_posts.post_once(
-        runtime,
+        ctx,
         job=retried_posts.IDEA_OUTCOME_DM,
         key=str(outcome.idea_id),
         channel=idea.author_id,

@@ -8,11 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.slack.text import HEADER_TEXT_LIMIT, slack_length
+from bot.core.typed import text_length
 
 # A quick idea is one message; longer thoughts belong in the form's details field.
 QUICK_IDEA_LIMIT = 2000
-SUMMARY_LIMIT = HEADER_TEXT_LIMIT - 2  # the post's header shows "💡 " before the summary
+# The post's header holds 150 characters (Block Kit's limit) and shows "💡 " before the summary.
+SUMMARY_LIMIT = 148
 PROBLEM_LIMIT = 1000
 DETAILS_LIMIT = 3000  # the most a Slack plain-text input accepts
 
@@ -79,7 +80,7 @@ def parse_command(text: str) -> ParsedCommand:
         action = _ALONE.get(head)
         if action is not None:
             return ParsedCommand(action)
-        if slack_length(stripped) <= QUICK_IDEA_LIMIT:
+        if text_length(stripped) <= QUICK_IDEA_LIMIT:
             return ParsedCommand(Action.HELP, unknown=stripped)
         return ParsedCommand(Action.IDEA, text=stripped)
     if len(rest) == 1 and rest[0].lower() in _WITH_WORD.get(head, ()):
@@ -112,9 +113,9 @@ def quick_idea_problem(text: str) -> str | None:
     """Why a quick idea cannot be posted as it is, or None when it can."""
     if not text.strip():
         return "Your idea is empty: write it after the command, like `/idea Free fruit Fridays`."
-    if slack_length(text) > QUICK_IDEA_LIMIT:
+    if text_length(text) > QUICK_IDEA_LIMIT:
         return (
-            f"Your idea is {slack_length(text):,} characters; a quick idea can be at most "
+            f"Your idea is {text_length(text):,} characters; a quick idea can be at most "
             f"{QUICK_IDEA_LIMIT:,}."
         )
     return None
@@ -129,17 +130,17 @@ def form_problems(draft: IdeaDraft) -> dict[str, str]:
     problems: dict[str, str] = {}
     if not draft.text.strip():
         problems[FORM_SUMMARY] = "Give your idea a one-line summary."
-    elif slack_length(draft.text) > SUMMARY_LIMIT:
+    elif text_length(draft.text) > SUMMARY_LIMIT:
         problems[FORM_SUMMARY] = (
-            f"Keep the summary to {SUMMARY_LIMIT} characters (it has {slack_length(draft.text)}, "
+            f"Keep the summary to {SUMMARY_LIMIT} characters (it has {text_length(draft.text)}, "
             "counting most emoji as two); "
             "put the rest in the details."
         )
     if not draft.problem.strip():
         problems[FORM_PROBLEM] = "Say which problem this solves, in a sentence or two."
-    elif slack_length(draft.problem) > PROBLEM_LIMIT:
+    elif text_length(draft.problem) > PROBLEM_LIMIT:
         problems[FORM_PROBLEM] = f"Keep this to {PROBLEM_LIMIT:,} characters."
-    if slack_length(draft.details) > DETAILS_LIMIT:
+    if text_length(draft.details) > DETAILS_LIMIT:
         problems[FORM_DETAILS] = f"Keep the details to {DETAILS_LIMIT:,} characters."
     return problems
 

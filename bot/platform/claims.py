@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-from bot.server.runtime import Runtime
+from bot.platform.context import Context
 from storage import reply_limits
 
 log = logging.getLogger(__name__)
@@ -24,10 +24,10 @@ IDEAS_PER_MINUTE = 5
 ALREADY_HANDLED = "This request was already received, and it is handled once."
 
 
-async def first_delivery(runtime: Runtime, *, key: str) -> bool:
+async def first_delivery(ctx: Context, *, key: str) -> bool:
     """Whether this is the first time the request `key` names (a command's `trigger_id`, a
     form's view ID and hash) arrives; False for a replay, which is logged."""
-    async with runtime.db.session() as session:
+    async with ctx.db.session() as session:
         first = await reply_limits.claim(
             session=session, key=f"request:{key}", now=datetime.now(UTC), every=REPLAY_WINDOW
         )
@@ -36,10 +36,10 @@ async def first_delivery(runtime: Runtime, *, key: str) -> bool:
     return first
 
 
-async def first_click(runtime: Runtime, *, key: str) -> bool:
+async def first_click(ctx: Context, *, key: str) -> bool:
     """Whether this is the first click of a button that must act once (posting an idea),
     across double-clicks and replicas."""
-    async with runtime.db.session() as session:
+    async with ctx.db.session() as session:
         return await reply_limits.claim(session=session, key=key, now=datetime.now(UTC), every=ONCE)
 
 
@@ -49,11 +49,11 @@ def form_key(view: dict) -> str:
     return f"view:{view.get('id')}:{view.get('hash')}"
 
 
-async def may_share_idea(runtime: Runtime, *, author_id: str) -> bool:
+async def may_share_idea(ctx: Context, *, author_id: str) -> bool:
     """Whether `author_id` may share one more idea now: at most IDEAS_PER_MINUTE a minute.
     Each idea takes one of that many one-minute slots, each claimed in one statement."""
     now = datetime.now(UTC)
-    async with runtime.db.session() as session:
+    async with ctx.db.session() as session:
         for slot in range(IDEAS_PER_MINUTE):
             if await reply_limits.claim(
                 session=session,

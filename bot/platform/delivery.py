@@ -27,8 +27,8 @@ import socket
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
+from bot.platform.context import Context
 from bot.slack.posting import (
     SLACK_FAILURES,
     error_code,
@@ -38,9 +38,6 @@ from bot.slack.posting import (
     refused_for_content,
 )
 from storage import job_runs
-
-if TYPE_CHECKING:  # the runtime holds what imports this module
-    from bot.server.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +84,7 @@ def claimant() -> str:
 
 
 async def deliver(
-    runtime: Runtime,
+    ctx: Context,
     *,
     job: str,
     period: str,
@@ -100,7 +97,7 @@ async def deliver(
     """Post (job, period) to `channel` (in the thread `thread_ts`, if given) unless it is
     posted already; see the module's rules."""
     delivery = await _deliver(
-        runtime,
+        ctx,
         job=job,
         period=period,
         channel=channel,
@@ -109,12 +106,12 @@ async def deliver(
         take_skipped=take_skipped,
         thread_ts=thread_ts,
     )
-    runtime.metrics.job_runs.labels(job, delivery.outcome).inc()
+    ctx.metrics.job_runs.labels(job, delivery.outcome).inc()
     return delivery
 
 
 async def _deliver(
-    runtime: Runtime,
+    ctx: Context,
     *,
     job: str,
     period: str,
@@ -124,7 +121,7 @@ async def _deliver(
     take_skipped: bool,
     thread_ts: str | None,
 ) -> Delivery:
-    async with runtime.db.session() as session:
+    async with ctx.db.session() as session:
         claim = await job_runs.claim(
             session=session,
             job=job,
@@ -153,7 +150,7 @@ async def _deliver(
     if _earlier_post_possible(claim) and claim.previous_claimed_at is not None:
         try:
             found = await _find_post(
-                runtime,
+                ctx,
                 channel,
                 job=job,
                 period=period,
@@ -161,7 +158,7 @@ async def _deliver(
                 thread_ts=thread_ts,
             )
         except SLACK_FAILURES as error:
-            async with runtime.db.session() as session:
+            async with ctx.db.session() as session:
                 if claim.taken_from == job_runs.CLAIMED:
                     await job_runs.restore_claim(
                         session=session,
@@ -175,7 +172,7 @@ async def _deliver(
             log.warning("%s %s: could not check for an earlier post: %s", job, period, error)
             return Delivery(job, period, UNVERIFIED, error=error_code(error))
         if found is not None:
-            async with runtime.db.session() as session:
+            async with ctx.db.session() as session:
                 await job_runs.mark_posted(
                     session=session,
                     run_id=claim.run_id,
@@ -191,23 +188,23 @@ async def _deliver(
         try:
             payload = json.dumps(await compose())
         except NotReady as not_ready:
-            async with runtime.db.session() as session:
+            async with ctx.db.session() as session:
                 await job_runs.mark_failed(
                     session=session, run_id=claim.run_id, error=f"not ready: {not_ready}"
                 )
             log.warning("%s %s: not composed yet, tried again later: %s", job, period, not_ready)
             return Delivery(job, period, FAILED, error=f"not ready: {not_ready}")
         except Exception as error:
-            async with runtime.db.session() as session:
+            async with ctx.db.session() as session:
                 await job_runs.mark_failed(session=session, run_id=claim.run_id, error="compose")
             log.exception("%s %s: composing the post failed", job, period)
             return Delivery(job, period, FAILED, error=type(error).__name__)
-        async with runtime.db.session() as session:
+        async with ctx.db.session() as session:
             await job_runs.save_payload(session=session, run_id=claim.run_id, payload=payload)
 
     try:
         response = await post_message(
-            runtime.client,
+            ctx.client,
             message=json.loads(payload),
             channel=channel,
             thread_ts=thread_ts,
@@ -220,7 +217,7 @@ async def _deliver(
     except SLACK_FAILURES as error:
         code = error_code(error)
         if refused_for_content(code):
-            async with runtime.db.session() as session:
+            async with ctx.db.session() as session:
                 await job_runs.mark_refused(session=session, run_id=claim.run_id, error=code)
             log.error(
                 "%s %s: Slack refused the post (%s), even in its plainest form; it will not be "
@@ -230,13 +227,13 @@ async def _deliver(
                 code,
             )
             return Delivery(job, period, REFUSED, error=code)
-        async with runtime.db.session() as session:
+        async with ctx.db.session() as session:
             await job_runs.mark_failed(session=session, run_id=claim.run_id, error=code)
         log.warning(
             "%s %s: Slack did not take the post (%s); it will be retried", job, period, code
         )
         return Delivery(job, period, FAILED, error=code)
-    async with runtime.db.session() as session:
+    async with ctx.db.session() as session:
         await job_runs.mark_posted(
             session=session,
             run_id=claim.run_id,
@@ -255,7 +252,7 @@ def _earlier_post_possible(claim: job_runs.Claim) -> bool:
 
 
 async def _find_post(
-    runtime: Runtime,
+    ctx: Context,
     channel: str,
     *,
     job: str,
@@ -265,16 +262,16 @@ async def _find_post(
 ) -> str | None:
     """The ts of Lightbulb's post for (job, period) in the channel since `since`, if any."""
     posts = await posts_with_metadata(
-        runtime.client, channel, event_type=METADATA_EVENT, since=since, thread_ts=thread_ts
+        ctx.client, channel, event_type=METADATA_EVENT, since=since, thread_ts=thread_ts
     )
     wanted = {"job": job, "period": period}
     return next((ts for payload, ts in posts if payload == wanted), None)
 
 
-async def redeliver(runtime: Runtime, *, jobs: Sequence[str], now: datetime) -> list[Delivery]:
+async def redeliver(ctx: Context, *, jobs: Sequence[str], now: datetime) -> list[Delivery]:
     """Post again every failed or stuck post of `jobs` whose message was stored, where its
     claim says it goes: for posts that need nothing done once they are in Slack."""
-    async with runtime.db.session() as session:
+    async with ctx.db.session() as session:
         pending = await job_runs.unfinished(
             session=session, jobs=jobs, stuck_before=now - STUCK_AFTER
         )
@@ -284,7 +281,7 @@ async def redeliver(runtime: Runtime, *, jobs: Sequence[str], now: datetime) -> 
             continue
         deliveries.append(
             await deliver(
-                runtime,
+                ctx,
                 job=run.job,
                 period=run.period,
                 channel=run.target_channel,

@@ -1,5 +1,5 @@
 """Replies and DMs that need nothing done once they are in Slack: a reply in an idea's
-thread, a status DM. Each is claimed like a scheduled post (`scheduler.delivery`), so it is
+thread, a status DM. Each is claimed like a scheduled post (`bot.platform.delivery`), so it is
 posted once however often it is asked for, and one that Slack refused is posted again by the
 one-minute retry (`post_pending`) until Slack takes it.
 """
@@ -7,12 +7,9 @@ one-minute retry (`post_pending`) until Slack takes it.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
+from bot.platform.context import Context
 from bot.platform.delivery import deliver, redeliver
-
-if TYPE_CHECKING:  # the runtime holds what imports this module
-    from bot.server.runtime import Runtime
 
 STATUS_REPLY = "status-reply"
 STATUS_DM = "status-dm"
@@ -35,7 +32,7 @@ JOBS = (
 
 
 async def post_once(
-    runtime: Runtime,
+    ctx: Context,
     *,
     job: str,
     key: str,
@@ -50,7 +47,7 @@ async def post_once(
         return message
 
     delivery = await deliver(
-        runtime,
+        ctx,
         job=job,
         period=key,
         channel=channel,
@@ -61,7 +58,7 @@ async def post_once(
     return delivery.delivered
 
 
-async def post_pending(runtime: Runtime) -> int:
+async def post_pending(ctx: Context) -> int:
     """Post again every reply and DM Slack refused earlier; how many went out."""
-    deliveries = await redeliver(runtime, jobs=JOBS, now=datetime.now(UTC))
+    deliveries = await redeliver(ctx, jobs=JOBS, now=datetime.now(UTC))
     return sum(delivery.delivered for delivery in deliveries)

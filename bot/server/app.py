@@ -7,8 +7,19 @@ import logging
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.response import BoltResponse
 
-import handlers
 from bot.server.runtime import Runtime
+from handlers import (
+    actions,
+    commands,
+    events,
+    home,
+    installation,
+    messages,
+    shortcuts,
+    statuses,
+    views,
+    welcome,
+)
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +39,27 @@ def build_app(runtime: Runtime) -> AsyncApp:
         process_before_response=False,
         logger=logging.getLogger("lightbulb.bolt"),
     )
-    handlers.register(app, runtime)
+    register(app, runtime)
     app.error(_report_error)
     return app
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    """Each listener closes over what it needs: no per-request middleware is needed for it.
+
+    Bolt tries listeners in the order they were registered, building its arguments for every
+    matcher it asks; events come first because reactions outnumber everything else.
+    """
+    events.register(app, runtime.votes)
+    home.register(app, runtime, runtime.home)
+    welcome.register(app, runtime)
+    installation.register(app, runtime)
+    shortcuts.register(app)
+    messages.register(app, runtime)
+    commands.register(app, runtime)
+    actions.register(app, runtime)
+    statuses.register(app, runtime, runtime.home)
+    views.register(app, runtime)
 
 
 async def _report_error(

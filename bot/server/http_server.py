@@ -186,7 +186,7 @@ async def start_http(
     header_seconds: float = connections.HEADER_SECONDS,
     keepalive_seconds: float = connections.KEEPALIVE_SECONDS,
 ) -> Listener:
-    """Start listening, with every connection bounded (`bot.connections`)."""
+    """Start listening, with every connection bounded (`bot.server.connections`)."""
     guard = connections.ConnectionGuard(
         max_open=connections.descriptor_bound() if max_open is None else max_open,
         header_seconds=header_seconds,

@@ -1,37 +1,37 @@
-"""What every listener needs at run time, built once per process."""
+"""The process's one context, with the workers that live as long as it does.
+
+Domains only ever see the narrow `Context`; the runtime adds what needs a lifetime (queued
+votes, pending post refreshes, batched status DMs, App Home publishing) and wires the signals
+between domains, so that no domain imports another's worker.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.core.metrics import Metrics
 from bot.core.settings import Settings
+from bot.home.publisher import HomePublisher
+from bot.platform.context import Context
 from bot.slack.access import SlackAccess
 from bot.slack.client import build_web_client
 from bot.slack.rate import CHAT_UPDATE_PER_MINUTE, RateLimiter
-from bot.slack.users import UserDirectory
 from bot.statuses.notices import StatusNotifier
 from bot.votes.live_count import PostRefresher
 from bot.votes.recorder import VoteRecorder
 from storage.database import Database
+from storage.models import Idea
 
 
 @dataclass
-class Runtime:
-    settings: Settings
-    db: Database
-    client: AsyncWebClient
-    metrics: Metrics = field(default_factory=Metrics)
-    slack_access: SlackAccess = field(default_factory=SlackAccess)
-    users: UserDirectory = field(init=False)
+class Runtime(Context):
     posts: PostRefresher = field(init=False)
     votes: VoteRecorder = field(init=False)
     notices: StatusNotifier = field(init=False)
+    home: HomePublisher = field(init=False)
 
     def __post_init__(self) -> None:
-        self.users = UserDirectory(self.client)
+        super().__post_init__()
         self.posts = PostRefresher(
             db=self.db,
             client=self.client,
@@ -40,14 +40,22 @@ class Runtime:
             limiter=RateLimiter(CHAT_UPDATE_PER_MINUTE),
         )
         self.notices = StatusNotifier(self)
+        self.home = HomePublisher(self)
         self.votes = VoteRecorder(
             self.db,
             self.users,
             vote_emojis=self.settings.vote_emojis,
             on_change=self.posts.request,
         )
+        self.signals.idea_changed = self._idea_changed
+        self.signals.status_changed = self.notices.queue
         self.metrics.watch_votes(self.votes.verdicts)
         self.metrics.watch_slack_access(lambda: not self.slack_access.usable)
+
+    def _idea_changed(self, idea: Idea) -> None:
+        if idea.channel_id and idea.message_ts:
+            self.votes.forget_post(idea.channel_id, idea.message_ts)
+        self.posts.request(idea.id or 0)
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:

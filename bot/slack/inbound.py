@@ -2,7 +2,7 @@
 
 Only a request Slack signed, within Slack's five-minute window, goes further: Bolt's own check
 logs the whole body of a request it refuses, so an unsigned flood would fill the logs, and Bolt
-never sees one here (its own check is off; see `bot.app`). Then Bolt trusts the shape of what
+never sees one here (its own check is off; see `bot.server.app`). Then Bolt trusts the shape of what
 it is handed: a body that is not UTF-8, JSON that does not parse or is not an object raise
 deep inside it and become a 500 with a trace; an event that is not an object, or a command
 without its user, fail in our listeners the same way. `read` turns each of those into a clean

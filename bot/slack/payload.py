@@ -12,22 +12,6 @@ import re
 from typing import Any
 
 INPUT_ACTION = "value"
-# The largest PostgreSQL `integer`: a bigger number names no idea or experiment.
-MAX_ID = 2_147_483_647
-
-
-def parse_id(value: object) -> int | None:
-    """`12`, `#12` or 12 → 12; words, `²`, zero, or numbers no row can have → None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        digits = value.strip().removeprefix("#")
-        if not (digits.isascii() and digits.isdigit()) or len(digits) > len(str(MAX_ID)):
-            return None
-        value = int(digits)
-    if isinstance(value, int) and 0 < value <= MAX_ID:
-        return value
-    return None
 
 
 def as_dict(value: object) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.core.typed import text_length
+
 # Block Kit limits (https://api.slack.com/reference/block-kit).
 SECTION_TEXT_LIMIT = 3000
 HEADER_TEXT_LIMIT = 150
@@ -20,11 +22,6 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def slack_length(text: str) -> int:
-    """Length as Slack counts it (UTF-16 code units): an emoji can count twice."""
-    return len(text.encode("utf-16-le")) // 2
-
-
 def split_escaped(text: str, limit: int = SECTION_TEXT_LIMIT) -> list[str]:
     """Split already-escaped text into chunks that each fit one section.
 
@@ -32,7 +29,7 @@ def split_escaped(text: str, limit: int = SECTION_TEXT_LIMIT) -> list[str]:
     """
     chunks: list[str] = []
     rest = text
-    while slack_length(rest) > limit:
+    while text_length(rest) > limit:
         cut = _fit(rest, limit)
         boundary = max(rest.rfind("\n", 0, cut), rest.rfind(" ", 0, cut))
         if boundary > cut // 2:
@@ -50,13 +47,13 @@ def split_escaped(text: str, limit: int = SECTION_TEXT_LIMIT) -> list[str]:
 def _fit(text: str, limit: int) -> int:
     """The largest prefix length (in code points) whose Slack length is within `limit`."""
     cut = min(len(text), limit)
-    while slack_length(text[:cut]) > limit:
-        cut -= max(1, (slack_length(text[:cut]) - limit) // 2)
+    while text_length(text[:cut]) > limit:
+        cut -= max(1, (text_length(text[:cut]) - limit) // 2)
     return cut
 
 
 def truncate(text: str, limit: int) -> str:
     """Shorten for a preview (notifications, headers), marking the cut with an ellipsis."""
-    if slack_length(text) <= limit:
+    if text_length(text) <= limit:
         return text
     return text[: _fit(text, limit - 1)].rstrip() + "…"

@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.core import typed
 from bot.slack import payload
 from bot.slack.blocks import form, linked_title, sections, to_dicts
 from bot.slack.payload import INPUT_ACTION
@@ -87,7 +88,7 @@ def status_form_values(view: dict) -> tuple[str, str, str | None]:
 
 
 def form_idea_id(view: dict) -> int | None:
-    return payload.parse_id(payload.metadata(view).get("idea_id"))
+    return typed.parse_id(payload.metadata(view).get("idea_id"))
 
 
 def form_from_home(view: dict) -> bool:

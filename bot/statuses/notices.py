@@ -8,21 +8,17 @@ people who left the workspace, and bots, are not written to. Each DM is itself a
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections import defaultdict
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
+from bot.core.debounce import Debouncer
 from bot.platform import retried_posts
+from bot.platform.context import Context
 from bot.slack.users import LookupFailed
 from bot.statuses import blocks
 from storage import experiments, ideas, statuses
 from storage.models import Experiment, Idea, StatusChange
-
-if TYPE_CHECKING:  # the runtime holds the notifier
-    from bot.server.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -32,30 +28,24 @@ BATCH_SECONDS = 1.5
 class StatusNotifier:
     """Collects status changes for a moment, then tells each person once."""
 
-    def __init__(self, runtime: Runtime) -> None:
-        self._runtime = runtime
-        self._pending: set[int] = set()
-        self._flush_task: asyncio.Task[None] | None = None
-        self._wake = asyncio.Event()
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
         self.sent: int = 0
+        self._batch: Debouncer[int] = Debouncer(
+            self._tell,
+            delay=BATCH_SECONDS,
+            name="status-notices",
+            # Without Slack the changes wait, unclaimed, for the next change or the shutdown.
+            ready=lambda: ctx.slack_access.usable,
+        )
 
     def queue(self, change_id: int) -> None:
-        self._pending.add(change_id)
-        if self._flush_task is None or self._flush_task.done():
-            self._flush_task = asyncio.create_task(self._flush_later(), name="status-notices")
+        self._batch.request(change_id)
 
-    async def _flush_later(self) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), BATCH_SECONDS)
-        await self.flush()
-
-    async def flush(self) -> None:
-        if not self._runtime.slack_access.usable:
-            return  # left unclaimed in the database, with the changes themselves
-        change_ids, self._pending = list(self._pending), set()
-        async with self._runtime.db.session() as session:
+    async def _tell(self, change_ids: set[int]) -> None:
+        async with self._ctx.db.session() as session:
             changes = await statuses.claim_unnotified(
-                session=session, change_ids=change_ids, now=datetime.now(UTC)
+                session=session, change_ids=list(change_ids), now=datetime.now(UTC)
             )
             by_person: dict[str, list[tuple[Idea, StatusChange, Experiment | None]]]
             by_person = defaultdict(list)
@@ -78,7 +68,7 @@ class StatusNotifier:
                 continue
             # The first change of the batch names this DM: one claim per person per batch.
             sent = await retried_posts.post_once(
-                self._runtime,
+                self._ctx,
                 job=retried_posts.STATUS_DM,
                 key=f"{theirs[0][1].id}:{person}",
                 channel=person,
@@ -88,15 +78,11 @@ class StatusNotifier:
 
     async def _still_here(self, person: str) -> bool:
         try:
-            user = await self._runtime.users.get(person)
+            user = await self._ctx.users.get(person)
         except LookupFailed:
             return True  # telling someone is better than silence when Slack cannot say
         return user is not None and not user.deleted and not user.is_bot
 
     async def drain(self) -> None:
         """Send what is queued now (on shutdown)."""
-        self._wake.set()
-        if self._flush_task is not None:
-            await asyncio.gather(self._flush_task, return_exceptions=True)
-        if self._pending:
-            await self.flush()
+        await self._batch.drain()

@@ -1,22 +1,22 @@
 """Idea statuses as plain functions: the names, which are closed, which need a reason, and
-what `/idea status <id> <status> <reason>` means."""
+what `/idea status <id> <status> <reason>` means. Messages are plain text: whoever shows them
+in Slack escapes them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.slack import payload
-from bot.slack.text import escape, slack_length
-from storage.votes import CLOSED_STATUSES
+from bot.core.typed import parse_id, text_length
+from storage.vocabulary import CLOSED_STATUSES, IdeaStatus
 
-NEW, UNDER_REVIEW, EXPERIMENTING = "new", "under review", "experimenting"
-SHIPPED, PARKED, DECLINED = "shipped", "parked", "declined"
-STATUSES = (NEW, UNDER_REVIEW, EXPERIMENTING, SHIPPED, PARKED, DECLINED)
+NEW, UNDER_REVIEW, EXPERIMENTING = IdeaStatus.NEW, IdeaStatus.UNDER_REVIEW, IdeaStatus.EXPERIMENTING
+SHIPPED, PARKED, DECLINED = IdeaStatus.SHIPPED, IdeaStatus.PARKED, IdeaStatus.DECLINED
+STATUSES = tuple(IdeaStatus)
 CLOSED = CLOSED_STATUSES
 NEED_A_REASON = frozenset({PARKED, DECLINED})
 REASON_LIMIT = 1000
 
-BADGES = {
+BADGES: dict[str, str] = {
     NEW: "🆕 New",
     UNDER_REVIEW: "👀 Under review",
     EXPERIMENTING: "🧪 Experimenting",
@@ -34,7 +34,7 @@ _ALIASES = {
 }
 
 USAGE = (
-    "Use `/idea status &lt;idea number&gt; &lt;status&gt; &lt;reason&gt;`, e.g. "
+    "Use `/idea status <idea number> <status> <reason>`, e.g. "
     "`/idea status 12 declined Too costly this year`. Statuses: "
     + ", ".join(f"`{s.replace(' ', '-')}`" for s in STATUSES)
     + ". Declined and parked need a reason."
@@ -62,7 +62,7 @@ def reason_problem(*, to: str, reason: str) -> str | None:
     """Why `reason` will not do for a move to `to`, or None."""
     if to in NEED_A_REASON and not reason.strip():
         return f"Say why it is {to}: the author and voters will read it."
-    if slack_length(reason) > REASON_LIMIT:
+    if text_length(reason) > REASON_LIMIT:
         return f"Keep the reason to {REASON_LIMIT:,} characters."
     return None
 
@@ -82,7 +82,7 @@ class StatusCommand:
 def parse_status_command(text: str) -> StatusCommand | str:
     """`12 declined Too costly` → the command; anything else → what is wrong with it."""
     words = text.split(maxsplit=1)
-    idea_id = payload.parse_id(words[0]) if words else None
+    idea_id = parse_id(words[0]) if words else None
     if idea_id is None:
         return f"Which idea? {USAGE}"
     rest = words[1] if len(words) > 1 else ""
@@ -94,6 +94,6 @@ def parse_status_command(text: str) -> StatusCommand | str:
     first, _, reason = rest.partition(" ")
     parsed = parse_status(first)
     if parsed is None:
-        shown = f"`{escape(first)}` is not a status. " if first else "Which status? "
+        shown = f"`{first}` is not a status. " if first else "Which status? "
         return shown + USAGE
     return StatusCommand(idea_id, parsed, reason.strip())

@@ -2,7 +2,7 @@
 
 The change is stored with its reason first; then the post is refreshed (status badge, owner,
 closed to new votes), a threaded reply says what happened and why, and the author and voters
-are told by DM (`bot.status_notices`). Starting an experiment on an idea, and cancelling the
+are told by DM (`bot.statuses.notices`). Starting an experiment on an idea, and cancelling the
 last one, are changes like any other, made by whoever clicked.
 """
 
@@ -12,11 +12,12 @@ import logging
 from dataclasses import dataclass
 
 from bot.platform import retried_posts
-from bot.server.runtime import Runtime
+from bot.platform.context import Context
 from bot.slack.text import truncate
 from bot.statuses import blocks, rules
 from storage import experiments, ideas, statuses
 from storage.models import Experiment, Idea, StatusChange
+from storage.vocabulary import ExperimentStatus
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ class Changed:
 
 
 async def change_status(
-    runtime: Runtime,
+    ctx: Context,
     *,
     idea_id: int,
     to: str,
@@ -43,7 +44,7 @@ async def change_status(
 ) -> Changed:
     """Apply one status change, if the rules allow it, and close the loop. `thread_reply`
     is False where the caller says in the idea's thread what happened in its own words."""
-    async with runtime.db.session() as session:
+    async with ctx.db.session() as session:
         idea = await ideas.get_idea(session=session, idea_id=idea_id)
         if idea is None:
             return Changed(problem=f"There is no idea #{idea_id}. `/idea top all` lists them.")
@@ -66,23 +67,22 @@ async def change_status(
     if owner_id:
         idea.owner_id = owner_id
     if idea.channel_id and idea.message_ts:
-        runtime.votes.forget_post(idea.channel_id, idea.message_ts)
-        runtime.posts.request(idea_id)
+        ctx.signals.idea_changed(idea)
         if thread_reply:
             await retried_posts.post_once(
-                runtime,
+                ctx,
                 job=retried_posts.STATUS_REPLY,
                 key=str(change.id),
                 channel=idea.channel_id,
                 thread_ts=idea.message_ts,
                 message=blocks.thread_reply(change),
             )
-    runtime.notices.queue(change.id or 0)
+    ctx.signals.status_changed(change.id or 0)
     return Changed(change=change, idea=idea)
 
 
 async def experiment_started(
-    runtime: Runtime, *, idea: Idea, experiment: Experiment, started_by: str
+    ctx: Context, *, idea: Idea, experiment: Experiment, started_by: str
 ) -> Changed | None:
     """The idea is now "experimenting", unless it already is or is closed (an experiment on
     a shipped idea changes nothing about it). The idea's thread hears of the experiment from
@@ -90,7 +90,7 @@ async def experiment_started(
     if idea.status in rules.CLOSED or idea.status == rules.EXPERIMENTING:
         return None
     return await change_status(
-        runtime,
+        ctx,
         idea_id=idea.id or 0,
         to=rules.EXPERIMENTING,
         reason=f"Experiment #{experiment.id}: {truncate(experiment.hypothesis, 300)}",
@@ -101,7 +101,7 @@ async def experiment_started(
 
 
 async def experiment_cancelled(
-    runtime: Runtime, *, experiment: Experiment, cancelled_by: str
+    ctx: Context, *, experiment: Experiment, cancelled_by: str
 ) -> Changed | None:
     """When the idea's last running experiment is cancelled, the idea goes back to the status
     it had before it became "experimenting", provided a cancelled experiment made it so. An
@@ -109,7 +109,7 @@ async def experiment_cancelled(
     that concluded, was already experimenting before this one started, and stays so."""
     if experiment.idea_id is None:
         return None
-    async with runtime.db.session() as session:
+    async with ctx.db.session() as session:
         idea = await ideas.get_idea(session=session, idea_id=experiment.idea_id)
         if idea is None or idea.status != rules.EXPERIMENTING:
             return None
@@ -128,11 +128,11 @@ async def experiment_cancelled(
                 if latest.experiment_id is not None
                 else None
             )
-            if began is None or began.status != experiments.CANCELLED:
+            if began is None or began.status != ExperimentStatus.CANCELLED:
                 return None
             before = latest.from_status
     return await change_status(
-        runtime,
+        ctx,
         idea_id=experiment.idea_id,
         to=before,
         reason=f"Experiment #{experiment.id} was cancelled.",

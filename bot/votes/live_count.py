@@ -11,14 +11,14 @@ busy ideas together stay under Slack's limit.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from slack_sdk.errors import SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.core.debounce import Debouncer
 from bot.core.settings import Settings
-from bot.slack import blocks
+from bot.ideas import blocks as idea_blocks
 from bot.slack.rate import RateLimiter
 from bot.slack.users import UserDirectory
 from storage import ideas, votes
@@ -52,39 +52,38 @@ class PostRefresher:
         self._users = users
         self._limiter = limiter
         self._settle = settle_seconds
-        self._dirty: set[int] = set()
-        self._tasks: dict[int, asyncio.Task[None]] = {}
+        # Updates failed in a row, per idea, to back off by. A request finding the idea's
+        # updates quiet starts afresh: those failures held back earlier votes, not this one.
+        self._failures: dict[int, int] = {}
+        self._updates: Debouncer[int] = Debouncer(
+            self._update, delay=self._backoff, name="refresh-idea", per_key=True
+        )
 
     def request(self, idea_id: int) -> None:
         """Ask for the idea's post to show its current votes soon."""
-        self._dirty.add(idea_id)
-        if idea_id not in self._tasks:
-            self._tasks[idea_id] = asyncio.create_task(
-                self._refresh(idea_id), name=f"refresh-idea-{idea_id}"
-            )
+        if not self._updates.busy(idea_id):
+            self._failures.pop(idea_id, None)
+        self._updates.request(idea_id)
 
-    async def _refresh(self, idea_id: int) -> None:
-        failures = 0
-        while True:
-            await asyncio.sleep(self._settle * (1 + failures))
-            self._dirty.discard(idea_id)
-            try:
-                await self._limiter.acquire()
-                shown = await self.update_now(idea_id)
-                failures = 0
-                if shown is not None and shown != await self._count(idea_id):
-                    self._dirty.add(idea_id)
-            except (SlackClientError, OSError, TimeoutError) as error:
-                failures += 1
-                log.warning("updating the post of idea %s failed: %r", idea_id, error)
-                if failures < MAX_FAILED_UPDATES:
-                    self._dirty.add(idea_id)
-            except Exception:
-                log.exception("updating the post of idea %s failed", idea_id)
-            # No await between this check and the removal, so no request can slip between.
-            if idea_id not in self._dirty:
-                del self._tasks[idea_id]
-                return
+    def _backoff(self, idea_id: int) -> float:
+        return self._settle * (1 + self._failures.get(idea_id, 0))
+
+    async def _update(self, keys: set[int]) -> None:
+        (idea_id,) = keys
+        try:
+            await self._limiter.acquire()
+            shown = await self.update_now(idea_id)
+            self._failures.pop(idea_id, None)
+            if shown is not None and shown != await self._count(idea_id):
+                self._updates.request(idea_id)
+        except (SlackClientError, OSError, TimeoutError) as error:
+            failures = self._failures.get(idea_id, 0) + 1
+            self._failures[idea_id] = failures
+            log.warning("updating the post of idea %s failed: %r", idea_id, error)
+            if failures < MAX_FAILED_UPDATES:
+                self._updates.request(idea_id)
+        except Exception:
+            log.exception("updating the post of idea %s failed", idea_id)
 
     async def _count(self, idea_id: int) -> int:
         async with self._db.session() as session:
@@ -106,7 +105,7 @@ class PostRefresher:
         await self._client.chat_update(
             channel=idea.channel_id,
             ts=idea.message_ts,
-            **blocks.idea_message(
+            **idea_blocks.idea_message(
                 idea, vote_emojis=self._settings.vote_emojis, votes=count, voter_names=names
             ),
         )
@@ -114,5 +113,4 @@ class PostRefresher:
 
     async def drain(self) -> None:
         """Finish pending updates (on shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks.values()), return_exceptions=True)
+        await self._updates.drain()

@@ -17,12 +17,13 @@ from datetime import UTC, datetime, timedelta
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.server.runtime import Runtime
+from bot.platform.context import Context
 from bot.slack.users import LookupFailed
-from bot.votes.rules import base_emoji
+from bot.votes.rules import IdeaPost, Verdict, base_emoji, judge_idea, judge_voter
 from storage import votes
 from storage.models import Idea, utcnow
-from storage.votes import CLOSED_STATUSES, ReactionChange
+from storage.vocabulary import CLOSED_STATUSES
+from storage.votes import ReactionChange
 
 log = logging.getLogger(__name__)
 
@@ -56,21 +57,21 @@ class ReconcileReport:
         return "\n".join(lines)
 
 
-async def reconcile(runtime: Runtime, *, days: int) -> ReconcileReport:
-    async with runtime.db.session() as session:
+async def reconcile(ctx: Context, *, days: int) -> ReconcileReport:
+    async with ctx.db.session() as session:
         recent = await votes.posted_since(session=session, since=utcnow() - timedelta(days=days))
-    return await _reconcile(runtime, recent)
+    return await _reconcile(ctx, recent)
 
 
-async def repair_recent(runtime: Runtime) -> ReconcileReport:
+async def repair_recent(ctx: Context) -> ReconcileReport:
     """At start-up: re-read the ideas voted on or posted in the last RECENT_ACTIVITY. A
     process that died (or was killed) may have acknowledged votes it never committed; Slack
     will not send those again, but its reactions still show them."""
-    async with runtime.db.session() as session:
+    async with ctx.db.session() as session:
         active = await votes.active_since(
             session=session, since=utcnow() - RECENT_ACTIVITY, limit=RECENT_IDEAS_CHECKED
         )
-    report = await _reconcile(runtime, active)
+    report = await _reconcile(ctx, active)
     if report.added or report.removed:
         log.warning(
             "repaired votes on %s after a restart: %d added, %d removed",
@@ -87,8 +88,8 @@ class DroppedEventsRepair:
     sent are still on the posts as reactions. Notices that come while one repair waits join
     it, so a storm of them is one repair."""
 
-    def __init__(self, runtime: Runtime) -> None:
-        self._runtime = runtime
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
         self._task: asyncio.Task[None] | None = None
         self._first = 0.0
         self._last = 0.0
@@ -106,11 +107,11 @@ class DroppedEventsRepair:
             await asyncio.sleep(wait)
         since = datetime.fromtimestamp(self._first, UTC) - RECENT_ACTIVITY
         try:
-            async with self._runtime.db.session() as session:
+            async with self._ctx.db.session() as session:
                 active = await votes.active_since(
                     session=session, since=since, limit=RECENT_IDEAS_CHECKED
                 )
-            report = await _reconcile(self._runtime, active)
+            report = await _reconcile(self._ctx, active)
         except Exception:
             log.exception("repairing the votes Slack dropped failed; run `lightbulb reconcile`")
             return
@@ -132,16 +133,16 @@ class DroppedEventsRepair:
                 await self._task
 
 
-async def _reconcile(runtime: Runtime, recent: list[Idea]) -> ReconcileReport:
+async def _reconcile(ctx: Context, recent: list[Idea]) -> ReconcileReport:
     report = ReconcileReport()
-    vote_emojis = set(runtime.settings.vote_emojis)
+    vote_emojis = set(ctx.settings.vote_emojis)
     for idea in recent:
         if idea.status in CLOSED_STATUSES:
             report.skipped_closed += 1
             continue
         read_at = _slack_ts(time.time())
         try:
-            response = await runtime.client.reactions_get(
+            response = await ctx.client.reactions_get(
                 channel=idea.channel_id, timestamp=idea.message_ts, full=True
             )
         except SlackApiError as error:
@@ -156,10 +157,13 @@ async def _reconcile(runtime: Runtime, recent: list[Idea]) -> ReconcileReport:
             emoji = base_emoji(reaction.get("name", ""))
             if emoji in vote_emojis:
                 seen |= {(user, emoji) for user in reaction.get("users") or []}
+        post = IdeaPost(idea.id or 0, idea.author_id, idea.status)
         wanted = {
-            pair for pair in seen if pair[0] != idea.author_id and await _person(runtime, pair[0])
+            (voter, emoji)
+            for voter, emoji in seen
+            if judge_idea(voter_id=voter, idea=post) is Verdict.COUNT and await _counts(ctx, voter)
         }
-        async with runtime.db.session() as session:
+        async with ctx.db.session() as session:
             current = await votes.active_reactions(session=session, idea_id=idea.id or 0)
             changes = [
                 ReactionChange(idea.id or 0, voter, emoji, True, read_at)
@@ -173,17 +177,19 @@ async def _reconcile(runtime: Runtime, recent: list[Idea]) -> ReconcileReport:
             report.added += len(wanted - current)
             report.removed += len(current - wanted)
             report.changed_ideas.append(idea.id or 0)
-            runtime.posts.request(idea.id or 0)
+            ctx.signals.idea_changed(idea)
     return report
 
 
-async def _person(runtime: Runtime, user_id: str) -> bool:
+async def _counts(ctx: Context, user_id: str) -> bool:
+    """The voting rules' verdict on a person; like a live vote, it counts when Slack cannot
+    say who they are right now."""
     try:
-        user = await runtime.users.get(user_id)
+        user = await ctx.users.get(user_id)
     except LookupFailed as error:
         log.warning("could not look up %s; counting the reaction: %s", user_id, error)
         return True
-    return user is not None and not user.is_bot and not user.deleted
+    return judge_voter(user) is Verdict.COUNT
 
 
 def _slack_ts(moment: float) -> str:

@@ -1,6 +1,6 @@
 """Turning reaction events into votes, exactly and fast.
 
-Reactions are acknowledged to Slack first. Each one is then judged by `bot.voting`, and the
+Reactions are acknowledged to Slack first. Each one is then judged by `bot.votes.rules`, and the
 ones that count are written by a group-commit writer: while one transaction is in flight,
 the next events queue up and go into the following one. A burst of hundreds of votes costs
 a handful of transactions, and because every write is an idempotent upsert keyed on
@@ -20,7 +20,14 @@ from dataclasses import dataclass, replace
 from bot.core.cache import LoadingCache
 from bot.slack.payload import as_dict, as_text
 from bot.slack.users import LookupFailed, SlackUser, UserDirectory
-from bot.votes.rules import IdeaPost, Verdict, base_emoji, judge_idea, judge_reaction
+from bot.votes.rules import (
+    IdeaPost,
+    Verdict,
+    base_emoji,
+    judge_idea,
+    judge_reaction,
+    judge_voter,
+)
 from storage import votes
 from storage.database import Database
 from storage.votes import ReactionChange
@@ -134,7 +141,7 @@ class VoteRecorder:
         slow to tell, the vote counts now and the voter is judged when it answers."""
         known = self._users.cached(change.voter_id)
         if known is not None:
-            return _voter_verdict(known)
+            return judge_voter(known)
         lookup = asyncio.ensure_future(self._users.get(change.voter_id))
         try:
             user = await asyncio.wait_for(asyncio.shield(lookup), VOTER_LOOKUP_SECONDS)
@@ -144,7 +151,7 @@ class VoteRecorder:
         except LookupFailed as error:
             log.warning("could not look up voter %s, counting the vote: %s", change.voter_id, error)
             return Verdict.COUNT
-        return _voter_verdict(user)
+        return judge_voter(user)
 
     def _judge_later(
         self, lookup: asyncio.Future[SlackUser | None], change: ReactionChange
@@ -154,7 +161,7 @@ class VoteRecorder:
 
         async def rejudge() -> None:
             try:
-                verdict = _voter_verdict(await lookup)
+                verdict = judge_voter(await lookup)
             except LookupFailed as error:
                 log.warning(
                     "could not look up voter %s, keeping the vote: %s", change.voter_id, error
@@ -223,12 +230,6 @@ class VoteRecorder:
             await asyncio.gather(*self._rejudging, return_exceptions=True)
         if self._writer is not None:
             await asyncio.gather(self._writer, return_exceptions=True)
-
-
-def _voter_verdict(user: SlackUser | None) -> Verdict:
-    if user is None or user.deleted:
-        return Verdict.NOT_A_MEMBER
-    return Verdict.BOT if user.is_bot else Verdict.COUNT
 
 
 def _is_settled(message_ts: str) -> bool:

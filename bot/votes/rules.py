@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
-from storage.votes import CLOSED_STATUSES
+from storage.vocabulary import CLOSED_STATUSES
 
 
 def base_emoji(reaction: str) -> str:
@@ -53,3 +54,20 @@ def judge_idea(*, voter_id: str, idea: IdeaPost | None) -> Verdict:
     if idea.status in CLOSED_STATUSES:
         return Verdict.CLOSED
     return Verdict.COUNT
+
+
+class Person(Protocol):
+    """What the rules need to know about whoever reacted, as Slack describes them."""
+
+    @property
+    def is_bot(self) -> bool: ...
+
+    @property
+    def deleted(self) -> bool: ...
+
+
+def judge_voter(person: Person | None) -> Verdict:
+    """Bots and people Slack does not know (or no longer knows) never vote."""
+    if person is None or person.deleted:
+        return Verdict.NOT_A_MEMBER
+    return Verdict.BOT if person.is_bot else Verdict.COUNT

@@ -12,7 +12,7 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
 )
 
-from bot.home.blocks import NEW_IDEA_ACTION
+from bot.ideas.blocks import NEW_IDEA_ACTION
 from bot.slack.blocks import emoji_list, sections, to_dicts
 
 NEW_IDEA_BUTTON = "💡 New idea"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.core.clock import today
-from bot.server.runtime import Runtime
+from bot.platform.context import Context
 from bot.slack.payload import as_text
 from bot.slack.posting import SLACK_FAILURES, error_code
 from bot.welcome import dm_blocks
@@ -46,26 +46,26 @@ class DirectMessage:
         return cls(user_id, channel_id, as_text(event.get("text")))
 
 
-async def answer(runtime: Runtime, message: DirectMessage, *, now: datetime | None = None) -> bool:
+async def answer(ctx: Context, message: DirectMessage, *, now: datetime | None = None) -> bool:
     """Answer the person unless they were answered in the last minute; whether we did."""
     now = now or datetime.now(UTC)
-    async with runtime.db.session() as session:
+    async with ctx.db.session() as session:
         if not await reply_limits.claim(
             session=session, key=f"dm:{message.user_id}", now=now, every=ANSWER_EVERY
         ):
             return False
         awaiting = await experiments.awaiting_learning(
             session=session,
-            ended_before=today(runtime.settings.tz, now=now) + timedelta(days=1),
+            ended_before=today(ctx.settings.tz, now=now) + timedelta(days=1),
             owner_id=message.user_id,
         )
     reply = dm_blocks.answer(
         typed=message.text,
         awaiting=awaiting[:EXPERIMENTS_SHOWN],
-        ideas_channel=runtime.settings.ideas_channel,
+        ideas_channel=ctx.settings.ideas_channel,
     )
     try:
-        await runtime.client.chat_postMessage(channel=message.channel_id, **reply)
+        await ctx.client.chat_postMessage(channel=message.channel_id, **reply)
     except SLACK_FAILURES as error:
         log.warning("could not answer %s's message: %s", message.user_id, error_code(error))
         return False

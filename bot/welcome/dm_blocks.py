@@ -12,11 +12,12 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
 )
 
+from bot.core.typed import text_length
 from bot.experiments.blocks import share_learning_button
-from bot.home.blocks import NEW_IDEA_ACTION
 from bot.ideas import rules as capture
-from bot.slack.blocks import POST_AS_IDEA_ACTION, sections, to_dicts
-from bot.slack.text import escape, slack_length, truncate
+from bot.ideas.blocks import NEW_IDEA_ACTION, POST_AS_IDEA_ACTION
+from bot.slack.blocks import sections, to_dicts
+from bot.slack.text import escape, truncate
 from storage.models import Experiment
 
 # Fewer words than this read as "thanks" or "hi", not as an idea to offer posting.
@@ -46,7 +47,7 @@ def answer(*, typed: str, awaiting: Sequence[Experiment], ideas_channel: str) ->
     lines.append(idea_line)
     blocks += sections(idea_line)
     buttons = [ButtonElement(text="💡 New idea", action_id=NEW_IDEA_ACTION)]
-    if len(text.split()) >= IDEA_MIN_WORDS and slack_length(text) <= capture.QUICK_IDEA_LIMIT:
+    if len(text.split()) >= IDEA_MIN_WORDS and text_length(text) <= capture.QUICK_IDEA_LIMIT:
         buttons.insert(
             0,
             ButtonElement(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.platform import retried_posts
-from bot.server.runtime import Runtime
+from bot.platform.context import Context
 from bot.slack.payload import as_text
 from bot.slack.posting import SLACK_FAILURES, error_code
 from bot.slack.users import LookupFailed
@@ -42,19 +42,19 @@ class Mention:
         return cls(user_id, channel_id, thread_ts)
 
 
-async def answer_mention(runtime: Runtime, mention: Mention) -> bool:
+async def answer_mention(ctx: Context, mention: Mention) -> bool:
     """Reply in the thread, at most once an hour per person and channel; whether we did."""
     if not await _first_in(
-        runtime, f"mention:{mention.channel_id}:{mention.user_id}", MENTION_ANSWER_EVERY
+        ctx, f"mention:{mention.channel_id}:{mention.user_id}", MENTION_ANSWER_EVERY
     ):
         return False
     message = blocks.mention_reply(
         user_id=mention.user_id,
-        ideas_channel=runtime.settings.ideas_channel,
-        vote_emojis=runtime.settings.vote_emojis,
+        ideas_channel=ctx.settings.ideas_channel,
+        vote_emojis=ctx.settings.vote_emojis,
     )
     try:
-        await runtime.client.chat_postMessage(
+        await ctx.client.chat_postMessage(
             channel=mention.channel_id, thread_ts=mention.thread_ts, **message
         )
     except SLACK_FAILURES as error:
@@ -63,53 +63,51 @@ async def answer_mention(runtime: Runtime, mention: Mention) -> bool:
     return True
 
 
-async def welcome_to_messages_tab(runtime: Runtime, user_id: str) -> bool:
+async def welcome_to_messages_tab(ctx: Context, user_id: str) -> bool:
     """The first visit to Lightbulb's Messages tab gets one welcome DM, ever: claimed and
-    retried like every DM (`bot.retried_posts`), so not even two replicas send it twice."""
-    if not await _a_person(runtime, user_id):
+    retried like every DM (`bot.platform.retried_posts`), so not even two replicas send it twice."""
+    if not await _a_person(ctx, user_id):
         return False
     return await retried_posts.post_once(
-        runtime,
+        ctx,
         job=retried_posts.WELCOME_DM,
         key=user_id,
         channel=user_id,
         message=blocks.welcome_dm(
-            ideas_channel=runtime.settings.ideas_channel,
-            vote_emojis=runtime.settings.vote_emojis,
+            ideas_channel=ctx.settings.ideas_channel,
+            vote_emojis=ctx.settings.vote_emojis,
         ),
     )
 
 
-async def welcome_to_ideas_channel(runtime: Runtime, *, user_id: str, channel_id: str) -> bool:
+async def welcome_to_ideas_channel(ctx: Context, *, user_id: str, channel_id: str) -> bool:
     """An ephemeral welcome for a person (not a bot) who joins the ideas channel."""
-    if channel_id != runtime.settings.ideas_channel or not await _a_person(runtime, user_id):
+    if channel_id != ctx.settings.ideas_channel or not await _a_person(ctx, user_id):
         return False
-    if not await _first_in(runtime, f"joined:{channel_id}:{user_id}", CHANNEL_WELCOME_EVERY):
+    if not await _first_in(ctx, f"joined:{channel_id}:{user_id}", CHANNEL_WELCOME_EVERY):
         return False
-    message = blocks.channel_welcome(
-        ideas_channel=channel_id, vote_emojis=runtime.settings.vote_emojis
-    )
+    message = blocks.channel_welcome(ideas_channel=channel_id, vote_emojis=ctx.settings.vote_emojis)
     try:
-        await runtime.client.chat_postEphemeral(channel=channel_id, user=user_id, **message)
+        await ctx.client.chat_postEphemeral(channel=channel_id, user=user_id, **message)
     except SLACK_FAILURES as error:
         log.warning("could not welcome %s to %s: %s", user_id, channel_id, error_code(error))
         return False
     return True
 
 
-async def _first_in(runtime: Runtime, key: str, every: timedelta) -> bool:
-    async with runtime.db.session() as session:
+async def _first_in(ctx: Context, key: str, every: timedelta) -> bool:
+    async with ctx.db.session() as session:
         return await reply_limits.claim(
             session=session, key=key, now=datetime.now(UTC), every=every
         )
 
 
-async def _a_person(runtime: Runtime, user_id: str) -> bool:
+async def _a_person(ctx: Context, user_id: str) -> bool:
     """Bots and deactivated accounts are not greeted; when Slack cannot say, the person is."""
-    if not user_id or not runtime.slack_access.usable:
+    if not user_id or not ctx.slack_access.usable:
         return False
     try:
-        user = await runtime.users.get(user_id)
+        user = await ctx.users.get(user_id)
     except LookupFailed:
         return True
     return user is not None and not user.is_bot and not user.deleted

@@ -15,7 +15,7 @@ from bot.core.cache import LoadingCache
 
 
 class Clock:
-    """Stands in for the `time` module inside `bot.cache` only, so the event loop keeps the
+    """Stands in for the `time` module inside `bot.core.cache` only, so the event loop keeps the
     real clock."""
 
     def __init__(self) -> None:

@@ -14,8 +14,8 @@ from bot.experiments import blocks as experiment_blocks
 from bot.experiments import forms as experiment_forms
 from storage import experiments as experiment_store
 from storage.models import Experiment, Idea, StatusChange
+from tests.experiments.test_experiments import OWNER, experiment_fields
 from tests.harness import ADMIN, IDEAS_CHANNEL, LAB_CHANNEL, Harness, settled
-from tests.test_experiments import OWNER, experiment_fields
 
 AUTHOR, VOTER, STARTER = "U0AUTHOR1", "U0VOTER01", "U0STARTER"
 

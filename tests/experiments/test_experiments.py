@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from bot.experiments import blocks as experiment_blocks
 from bot.experiments import forms as experiment_forms
-from bot.slack.blocks import START_EXPERIMENT_ACTION
+from bot.ideas.blocks import START_EXPERIMENT_ACTION
 from scheduler.timetable import post_unposted
 from storage import experiments as store
 from storage.models import Experiment, Idea

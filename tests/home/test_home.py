@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from bot.home import blocks as home_blocks
 from bot.home.publisher import PEOPLE_LOOKED_UP
-from bot.slack.blocks import CHANGE_STATUS_ACTION
+from bot.ideas.blocks import CHANGE_STATUS_ACTION, NEW_IDEA_ACTION
 from storage import experiments as experiment_store
 from storage import ideas
 from tests.harness import ADMIN, IDEAS_CHANNEL, TEAM_ID, Harness, restart, settled, start_harness
@@ -95,7 +95,7 @@ async def test_everyone_sees_their_ideas_experiments_the_top_and_the_numbers(
     view = await published(lab)
     assert view["user_id"] == AUTHOR and view["view"]["type"] == "home"
     body = text_of(view)
-    assert home_blocks.NEW_IDEA_ACTION in body
+    assert NEW_IDEA_ACTION in body
     assert "Free &lt;fruit&gt; Fridays" in body and "Quiet mornings" in body and "1 vote" in body
     assert "ended 2 days ago, learning due" in body
     assert "Top ideas in" in body
@@ -131,7 +131,7 @@ async def test_after_a_restart_the_home_counts_departments_looking_up_a_bounded_
 
 
 async def test_the_new_idea_button_opens_the_idea_form(lab: Harness) -> None:
-    trigger = await click_in_home(lab, home_blocks.NEW_IDEA_ACTION, "", AUTHOR)
+    trigger = await click_in_home(lab, NEW_IDEA_ACTION, "", AUTHOR)
 
     [opened] = await lab.fake.wait_for("views.open")
     assert opened.args["trigger_id"] == trigger

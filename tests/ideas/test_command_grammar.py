@@ -7,8 +7,8 @@ import pytest
 from sqlmodel import col, select
 
 from bot.ideas import rules as capture
+from bot.ideas.blocks import POST_AS_IDEA_ACTION
 from bot.ideas.rules import Action
-from bot.slack.blocks import POST_AS_IDEA_ACTION
 from storage.models import Idea
 from tests.harness import ADMIN, IDEAS_CHANNEL, TEAM_ID, Harness
 

@@ -14,8 +14,8 @@ from bot.platform import retried_posts
 from scheduler.timetable import post_unposted
 from storage import experiments as store
 from storage.models import Experiment, ExperimentUpdate, Learning
+from tests.experiments.test_experiments import OWNER, start_experiment, texts
 from tests.harness import ADMIN, IDEAS_CHANNEL, LAB_CHANNEL, Harness, eventually
-from tests.test_experiments import OWNER, start_experiment, texts
 
 T = TypeVar("T")
 

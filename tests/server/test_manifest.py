@@ -15,7 +15,7 @@ import yaml
 from bot.ideas.rules import SUBCOMMANDS
 from handlers.shortcuts import SHARE_IDEA_SHORTCUT
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MANIFEST_PATH = PROJECT_ROOT / "manifest.yml"
 SCHEMA_PATH = PROJECT_ROOT.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
 

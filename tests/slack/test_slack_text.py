@@ -3,9 +3,10 @@ from __future__ import annotations
 import pytest
 from slack_sdk.models.blocks import SectionBlock
 
+from bot.core.typed import text_length
+from bot.ideas import blocks as idea_blocks
 from bot.ideas import rules as capture
-from bot.slack import blocks
-from bot.slack.text import SECTION_TEXT_LIMIT, escape, slack_length, split_escaped, truncate
+from bot.slack.text import SECTION_TEXT_LIMIT, escape, split_escaped, truncate
 
 
 def test_escape_replaces_exactly_the_three_control_characters() -> None:
@@ -27,7 +28,7 @@ def test_split_keeps_every_chunk_within_the_limit_and_entities_whole(raw: str) -
 
     chunks = split_escaped(escaped)
 
-    assert all(0 < slack_length(chunk) <= SECTION_TEXT_LIMIT for chunk in chunks)
+    assert all(0 < text_length(chunk) <= SECTION_TEXT_LIMIT for chunk in chunks)
     for chunk in chunks:
         tail = chunk[chunk.rfind("&") :] if "&" in chunk else ""
         assert not tail or tail.endswith(";") or ";" in tail
@@ -42,7 +43,7 @@ def test_truncate_marks_the_cut() -> None:
 
 
 def test_longest_ideas_still_make_valid_posts() -> None:
-    post = blocks.idea_post(
+    post = idea_blocks.idea_post(
         idea_id=7,
         text="&" * capture.QUICK_IDEA_LIMIT,
         author_id="U0ALICE01",
@@ -55,5 +56,5 @@ def test_longest_ideas_still_make_valid_posts() -> None:
         block.validate_json()
         if isinstance(block, SectionBlock):
             assert block.text is not None
-            assert slack_length(block.text.text) <= SECTION_TEXT_LIMIT
+            assert text_length(block.text.text) <= SECTION_TEXT_LIMIT
     assert len(post) <= 50

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from bot.slack.blocks import CHANGE_STATUS_ACTION, START_EXPERIMENT_ACTION
+from bot.ideas.blocks import CHANGE_STATUS_ACTION, START_EXPERIMENT_ACTION
 from bot.statuses import blocks as status_blocks
 from storage import statuses, votes
 from storage.models import Idea

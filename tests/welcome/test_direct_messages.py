@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlmodel import select
 
 from bot.experiments import blocks as experiment_blocks
-from bot.slack.blocks import POST_AS_IDEA_ACTION
+from bot.ideas.blocks import POST_AS_IDEA_ACTION
 from storage import experiments as store
 from storage.models import Idea
 from tests.harness import IDEAS_CHANNEL, TEAM_ID, Harness, Reply, settled

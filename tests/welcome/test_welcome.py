@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from bot.home.blocks import NEW_IDEA_ACTION
+from bot.ideas.blocks import NEW_IDEA_ACTION
 from handlers.shortcuts import SHARE_IDEA_SHORTCUT
 from tests.harness import IDEAS_CHANNEL, TEAM_ID, Harness, eventually, settled
 

@@ -1,0 +1,134 @@
+"""Block Kit for an idea's post: its summary, problem and details, its status, the vote
+count with the first voters' names, and its buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+)
+
+from bot.core.typed import text_length
+from bot.ideas import rules as capture
+from bot.slack.blocks import emoji_list, sections
+from bot.slack.text import (
+    MESSAGE_BLOCK_LIMIT,
+    NOTIFICATION_TEXT_LIMIT,
+    escape,
+    truncate,
+)
+from bot.statuses import rules as status_rules
+from storage.models import Idea
+
+NEW_IDEA_ACTION = "home_new_idea"
+START_EXPERIMENT_ACTION = "idea_start_experiment"
+CHANGE_STATUS_ACTION = "idea_change_status"
+POST_AS_IDEA_ACTION = "idea_post_anyway"
+
+
+def idea_post(
+    *,
+    idea_id: int,
+    text: str,
+    author_id: str,
+    vote_emojis: Sequence[str],
+    problem: str | None = None,
+    details: str | None = None,
+    votes: int = 0,
+    voter_names: Sequence[str] = (),
+    status: str = "new",
+    owner_id: str | None = None,
+) -> list[Block]:
+    """The idea as posted in the ideas channel: what it is, who shared it, where it stands,
+    how to vote, and its votes so far. A closed idea keeps its votes and takes no more."""
+    blocks: list[Block] = []
+    if "\n" not in text and text_length(text) <= capture.SUMMARY_LIMIT:
+        # plain_text is never parsed for mentions or links, so it needs no escaping.
+        blocks.append(HeaderBlock(text=PlainTextObject(text=f"💡 {text}", emoji=True)))
+    else:
+        blocks.extend(sections(f":bulb: {escape(text)}"))
+    if problem:
+        blocks.extend(sections(f"*The problem it solves*\n{escape(problem)}"))
+    if details:
+        blocks.extend(sections(f"*Details*\n{escape(details)}"))
+    closed = status in status_rules.CLOSED
+    badge = status_rules.BADGES.get(status, status)
+    how_to_vote = (
+        f"{badge}: votes are closed, and the ones it got are kept."
+        if closed
+        else f"Vote with {emoji_list(vote_emojis)} on this post: one vote per person."
+    )
+    standing = f" · {badge}" if status != status_rules.NEW and not closed else ""
+    owner = f" · owner <@{owner_id}>" if owner_id else ""
+    blocks.append(
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=f"Idea #{idea_id} · shared by <@{author_id}>{standing}{owner} · "
+                    f"{how_to_vote}"
+                )
+            ]
+        )
+    )
+    buttons = [
+        ButtonElement(text="Change status", action_id=CHANGE_STATUS_ACTION, value=str(idea_id))
+    ]
+    if not closed:
+        buttons.insert(
+            0,
+            ButtonElement(
+                text="🧪 Start experiment", action_id=START_EXPERIMENT_ACTION, value=str(idea_id)
+            ),
+        )
+    blocks.append(ActionsBlock(elements=buttons))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=vote_line(votes, voter_names))]))
+    return blocks[:MESSAGE_BLOCK_LIMIT]
+
+
+def vote_line(votes: int, voter_names: Sequence[str]) -> str:
+    """`*3 votes* · Ana, Bo and 1 more`, with names as plain (escaped) text so that
+    updating the count never pings anyone."""
+    if votes == 0:
+        return "No votes yet: be the first."
+    counted = f"*{votes} vote{'s' if votes != 1 else ''}*"
+    names = [escape(name) for name in voter_names[:votes]]
+    if not names:
+        return counted
+    others = votes - len(names)
+    listed = ", ".join(names)
+    if others:
+        listed += f" and {others} more"
+    return f"{counted} · {truncate(listed, 1000)}"
+
+
+def idea_message(
+    idea: Idea, *, vote_emojis: Sequence[str], votes: int = 0, voter_names: Sequence[str] = ()
+) -> dict:
+    """`text` and `blocks` for posting or updating an idea's post."""
+    return {
+        "text": idea_notification(text=idea.text, author_id=idea.author_id),
+        "blocks": idea_post(
+            idea_id=idea.id or 0,
+            text=idea.text,
+            author_id=idea.author_id,
+            vote_emojis=vote_emojis,
+            problem=idea.problem,
+            details=idea.details,
+            votes=votes,
+            voter_names=voter_names,
+            status=idea.status,
+            owner_id=idea.owner_id,
+        ),
+    }
+
+
+def idea_notification(*, text: str, author_id: str) -> str:
+    """The fallback text Slack shows in notifications; it is mrkdwn, so it is escaped too."""
+    return f"New idea from <@{author_id}>: {escape(truncate(text, NOTIFICATION_TEXT_LIMIT))}"
