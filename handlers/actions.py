@@ -16,11 +16,11 @@ from bot.experiments import blocks as experiment_blocks
 from bot.experiments import forms as experiment_forms
 from bot.experiments import learning_prompts
 from bot.experiments import service as experiments
+from bot.foundation import claims
+from bot.foundation.context import Context
 from bot.ideas import replies
 from bot.ideas import rules as capture
 from bot.ideas.blocks import POST_AS_IDEA_ACTION, START_EXPERIMENT_ACTION
-from bot.platform import claims
-from bot.platform.context import Context
 from bot.slack import answers, payload
 from bot.slack.modals import open_modal
 

@@ -14,11 +14,11 @@ from bot.awards import rules as award_rules
 from bot.core import typed
 from bot.core.clock import today
 from bot.experiments import forms as experiment_forms
+from bot.foundation import claims
+from bot.foundation.context import Context
 from bot.ideas import answer_blocks, lists, publishing, replies
 from bot.ideas import forms as idea_forms
 from bot.ideas import rules as capture
-from bot.platform import claims
-from bot.platform.context import Context
 from bot.slack import payload
 from bot.slack.modals import open_modal
 from bot.statuses import commands as status_commands

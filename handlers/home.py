@@ -10,11 +10,11 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core import typed
+from bot.foundation.context import Context
 from bot.home import blocks as home_blocks
 from bot.home.publisher import HomePublisher
 from bot.ideas import forms as idea_forms
 from bot.ideas.blocks import NEW_IDEA_ACTION
-from bot.platform.context import Context
 from bot.slack import payload
 from bot.slack.modals import open_modal
 from bot.slack.posting import SLACK_FAILURES, error_code

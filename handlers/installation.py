@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.platform.context import Context
+from bot.foundation.context import Context
 from bot.slack import payload
 
 

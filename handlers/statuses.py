@@ -10,9 +10,9 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core import typed
+from bot.foundation.context import Context
 from bot.home.publisher import HomePublisher
 from bot.ideas.blocks import CHANGE_STATUS_ACTION
-from bot.platform.context import Context
 from bot.slack import answers, payload
 from bot.slack.modals import open_modal
 from bot.slack.text import escape

@@ -12,11 +12,11 @@ from bot.core.clock import today
 from bot.experiments import forms as experiment_forms
 from bot.experiments import lab_posts, rules
 from bot.experiments import service as experiments
+from bot.foundation import claims
+from bot.foundation.context import Context
 from bot.ideas import forms as idea_forms
 from bot.ideas import replies
 from bot.ideas import rules as capture
-from bot.platform import claims
-from bot.platform.context import Context
 from bot.slack import answers, payload
 from storage.models import Experiment
 

@@ -20,7 +20,7 @@ from bot.core import periods
 from bot.core.settings import Settings
 from bot.experiments import digest as experiment_digest
 from bot.experiments import learning_prompts
-from bot.platform.context import Context
+from bot.foundation.context import Context
 from storage import job_runs
 
 log = logging.getLogger(__name__)

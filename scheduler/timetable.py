@@ -9,9 +9,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.experiments import lab_posts
+from bot.foundation import retried_posts
+from bot.foundation.context import Context
 from bot.ideas import replies
-from bot.platform import retried_posts
-from bot.platform.context import Context
 from scheduler.jobs import JOBS, Job, catch_up, run_due
 
 RETRY_UNPOSTED_JOB = "retry-unposted-ideas"

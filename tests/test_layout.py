@@ -81,4 +81,4 @@ def test_bot_holds_domain_packages_not_loose_modules() -> None:
     packages = {path.parent.name for path in (ROOT / "bot").glob("*/__init__.py")}
 
     assert loose == FLAT_IN_BOT
-    assert {"core", "slack", "platform", "server", "ideas", "votes", "experiments"} <= packages
+    assert {"core", "slack", "foundation", "server", "ideas", "votes", "experiments"} <= packages

@@ -21,8 +21,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.awards import blocks, rules
 from bot.core import periods
-from bot.platform.context import Context
-from bot.platform.delivery import Delivery, NotReady, deliver
+from bot.foundation.context import Context
+from bot.foundation.delivery import Delivery, NotReady, deliver
 from bot.slack.posting import SLACK_FAILURES, error_code
 from bot.slack.users import LookupFailed
 from bot.votes.rules import base_emoji

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from bot.core import periods
 from bot.core.clock import today
 from bot.experiments import digest_blocks
-from bot.platform.context import Context
-from bot.platform.delivery import Delivery, deliver
+from bot.foundation.context import Context
+from bot.foundation.delivery import Delivery, deliver
 from storage import experiments
 
 log = logging.getLogger(__name__)

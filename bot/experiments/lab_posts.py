@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.experiments import blocks
-from bot.platform import retried_posts
-from bot.platform.context import Context
-from bot.platform.delivery import deliver
+from bot.foundation import retried_posts
+from bot.foundation.context import Context
+from bot.foundation.delivery import deliver
 from bot.slack.posting import SLACK_FAILURES, permalink
 from storage import experiments, ideas
 from storage.models import Experiment, ExperimentUpdate, Idea, Learning

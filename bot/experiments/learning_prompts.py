@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.experiments import blocks, prompt_rules
-from bot.platform.context import Context
+from bot.foundation.context import Context
 from bot.slack.posting import SLACK_FAILURES, error_code
 from bot.slack.users import LookupFailed
 from storage import experiments

@@ -15,8 +15,8 @@ from datetime import date
 from bot.core.typed import parse_id
 from bot.experiments import blocks, lab_posts
 from bot.experiments.rules import ExperimentDraft, can_manage, refusal
-from bot.platform import retried_posts
-from bot.platform.context import Context
+from bot.foundation import retried_posts
+from bot.foundation.context import Context
 from bot.statuses import service as idea_status
 from storage import experiments, ideas
 from storage.models import Experiment, Idea, Learning

@@ -20,9 +20,9 @@ from slack_sdk.models.views import View
 from bot.awards import rules as award_rules
 from bot.core.clock import today
 from bot.core.debounce import Debouncer
+from bot.foundation.context import Context
 from bot.home import blocks
 from bot.ideas.leaderboard import parse_period
-from bot.platform.context import Context
 from bot.slack.posting import SLACK_FAILURES, error_code
 from storage import home, votes
 from storage.models import Idea

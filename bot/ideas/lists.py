@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.foundation.context import Context
 from bot.ideas import answer_blocks
 from bot.ideas.leaderboard import parse_period
-from bot.platform.context import Context
 from storage import votes
 
 

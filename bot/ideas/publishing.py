@@ -16,9 +16,9 @@ from datetime import datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.foundation.context import Context
 from bot.ideas import blocks as idea_blocks
 from bot.ideas.rules import IdeaDraft
-from bot.platform.context import Context
 from bot.slack.posting import (
     REFUSED_FOR_CONTENT,
     SLACK_FAILURES,

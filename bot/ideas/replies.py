@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.foundation import claims, retried_posts
+from bot.foundation.context import Context
 from bot.ideas import answer_blocks, publishing
 from bot.ideas.publishing import PostOutcome
 from bot.ideas.rules import IdeaDraft
-from bot.platform import claims, retried_posts
-from bot.platform.context import Context
 from storage import ideas
 
 RETRY_HINT = (

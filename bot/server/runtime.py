@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from bot.core.metrics import Metrics
 from bot.core.settings import Settings
+from bot.foundation.context import Context
 from bot.home.publisher import HomePublisher
-from bot.platform.context import Context
 from bot.slack.access import SlackAccess
 from bot.slack.client import build_web_client
 from bot.slack.rate import CHAT_UPDATE_PER_MINUTE, RateLimiter

@@ -4,7 +4,7 @@ mrkdwn reply for the person who typed it."""
 from __future__ import annotations
 
 from bot.core import typed
-from bot.platform.context import Context
+from bot.foundation.context import Context
 from bot.slack.text import escape
 from bot.statuses import blocks as status_blocks
 from bot.statuses import rules

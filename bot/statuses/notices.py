@@ -13,8 +13,8 @@ from collections import defaultdict
 from datetime import UTC, datetime
 
 from bot.core.debounce import Debouncer
-from bot.platform import retried_posts
-from bot.platform.context import Context
+from bot.foundation import retried_posts
+from bot.foundation.context import Context
 from bot.slack.users import LookupFailed
 from bot.statuses import blocks
 from storage import experiments, ideas, statuses

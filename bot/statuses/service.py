@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.platform import retried_posts
-from bot.platform.context import Context
+from bot.foundation import retried_posts
+from bot.foundation.context import Context
 from bot.slack.text import truncate
 from bot.statuses import blocks, rules
 from storage import experiments, ideas, statuses

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.platform.context import Context
+from bot.foundation.context import Context
 from bot.slack.users import LookupFailed
 from bot.votes.rules import IdeaPost, Verdict, base_emoji, judge_idea, judge_voter
 from storage import votes

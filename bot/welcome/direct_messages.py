@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.core.clock import today
-from bot.platform.context import Context
+from bot.foundation.context import Context
 from bot.slack.payload import as_text
 from bot.slack.posting import SLACK_FAILURES, error_code
 from bot.welcome import dm_blocks

@@ -6,8 +6,8 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.platform import retried_posts
-from bot.platform.context import Context
+from bot.foundation import retried_posts
+from bot.foundation.context import Context
 from bot.slack.payload import as_text
 from bot.slack.posting import SLACK_FAILURES, error_code
 from bot.slack.users import LookupFailed
@@ -65,7 +65,8 @@ async def answer_mention(ctx: Context, mention: Mention) -> bool:
 
 async def welcome_to_messages_tab(ctx: Context, user_id: str) -> bool:
     """The first visit to Lightbulb's Messages tab gets one welcome DM, ever: claimed and
-    retried like every DM (`bot.platform.retried_posts`), so not even two replicas send it twice."""
+    retried like every DM (`bot.foundation.retried_posts`), so not even two replicas send it
+    twice."""
     if not await _a_person(ctx, user_id):
         return False
     return await retried_posts.post_once(

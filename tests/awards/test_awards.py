@@ -16,7 +16,7 @@ from sqlmodel import col
 from bot.awards import service as awards
 from bot.core import periods
 from bot.experiments import blocks as experiment_blocks
-from bot.platform.delivery import METADATA_EVENT
+from bot.foundation.delivery import METADATA_EVENT
 from bot.slack.users import UserDirectory
 from scheduler.jobs import JOBS, run_due
 from storage import experiments as experiment_store

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from sqlmodel import select
 
-from bot.platform import claims
+from bot.foundation import claims
 from storage.models import Idea
 from tests.harness import TEAM_ID, Harness, eventually, settled
 

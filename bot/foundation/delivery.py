@@ -28,7 +28,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.platform.context import Context
+from bot.foundation.context import Context
 from bot.slack.posting import (
     SLACK_FAILURES,
     error_code,

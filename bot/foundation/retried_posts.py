@@ -1,5 +1,5 @@
 """Replies and DMs that need nothing done once they are in Slack: a reply in an idea's
-thread, a status DM. Each is claimed like a scheduled post (`bot.platform.delivery`), so it is
+thread, a status DM. Each is claimed like a scheduled post (`bot.foundation.delivery`), so it is
 posted once however often it is asked for, and one that Slack refused is posted again by the
 one-minute retry (`post_pending`) until Slack takes it.
 """
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.platform.context import Context
-from bot.platform.delivery import deliver, redeliver
+from bot.foundation.context import Context
+from bot.foundation.delivery import deliver, redeliver
 
 STATUS_REPLY = "status-reply"
 STATUS_DM = "status-dm"

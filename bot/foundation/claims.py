@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-from bot.platform.context import Context
+from bot.foundation.context import Context
 from storage import reply_limits
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from bot.experiments import forms as experiment_forms
 from bot.experiments import lab_posts
-from bot.platform import retried_posts
+from bot.foundation import retried_posts
 from scheduler.timetable import post_unposted
 from storage import experiments as store
 from storage.models import Experiment, ExperimentUpdate, Learning
