@@ -3,7 +3,7 @@
 Changes made within BATCH_SECONDS of each other reach each person as one DM. Each change is
 claimed in the database before its DMs go out, so several replicas never tell anyone twice;
 people who left the workspace, and bots, are not written to. Each DM is itself a claimed post
-(`bot.retried_posts`): one Slack refuses is sent again by the one-minute retry, once.
+(`bot.foundation.retried_posts`): one Slack refuses is sent again by the one-minute retry, once.
 """
 
 from __future__ import annotations
