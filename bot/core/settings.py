@@ -3,39 +3,33 @@
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Callable, Mapping
-from contextlib import suppress
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
-from apscheduler.triggers.cron import CronTrigger
 from dotenv import dotenv_values
-from pydantic import Field, PlainValidator, ValidationError, ValidationInfo
-from pydantic_core import PydanticCustomError
+from pydantic import Field, PlainValidator, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 
+from bot.core import setting_values as parse
+
 DEFAULT_DATABASE_URL = "sqlite:///./lightbulb.db"
-DEFAULT_VOTE_EMOJIS = ("+1", "bulb")
 DEFAULT_METRICS_PORT = 9091
 WHERE = "set it in .env (copy .env.example) or in the environment"
 
-# Values copied unchanged from .env.example must not pass as real credentials.
-PLACEHOLDER_MARKERS = ("your-", "xxxx", "changeme")
-
-_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
-_USER_ID = re.compile(r"^[UW][A-Z0-9]{6,}$")
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 # Crontab lines (minute hour day month day-of-week) in TIMEZONE.
 DEFAULT_SCHEDULES = {
     "AWARDS_SCHEDULE": "0 10 1 * *",
     "EXPERIMENT_DIGEST_SCHEDULE": "0 10 * * mon",
     "LEARNING_PROMPTS_SCHEDULE": "0 * * * *",
+    "THEME_REVIEW_SCHEDULE": "0 9 * * mon",
+    "CHALLENGES_SCHEDULE": "*/5 * * * *",
 }
+DEFAULT_REVIEW_WITHIN_DAYS = 14
 
 
 class SettingsError(Exception):
@@ -55,7 +49,7 @@ class Settings:
     experiments_channel: str = ""
     awards_channel: str = ""
     admin_user_ids: frozenset[str] = field(default_factory=frozenset)
-    vote_emojis: tuple[str, ...] = DEFAULT_VOTE_EMOJIS
+    vote_emojis: tuple[str, ...] = parse.DEFAULT_VOTE_EMOJIS
     timezone: str = "UTC"
     port: int = 3000
     # `/metrics` (and a second `/healthz`) listen apart from the public endpoint; None: off.
@@ -67,6 +61,10 @@ class Settings:
     awards_schedule: str = DEFAULT_SCHEDULES["AWARDS_SCHEDULE"]
     digest_schedule: str = DEFAULT_SCHEDULES["EXPERIMENT_DIGEST_SCHEDULE"]
     prompts_schedule: str = DEFAULT_SCHEDULES["LEARNING_PROMPTS_SCHEDULE"]
+    theme_review_schedule: str = DEFAULT_SCHEDULES["THEME_REVIEW_SCHEDULE"]
+    challenges_schedule: str = DEFAULT_SCHEDULES["CHALLENGES_SCHEDULE"]
+    # A theme's owner makes a first decision on each new idea in their theme within this.
+    review_within_days: int = DEFAULT_REVIEW_WITHIN_DAYS
 
     @property
     def tz(self) -> ZoneInfo:
@@ -125,132 +123,8 @@ def load_settings(
     return Settings(**fields)
 
 
-def _fail(message: str) -> NoReturn:
-    # The message travels as context, not as the template, so braces in a value stay literal.
-    raise PydanticCustomError("setting", "{message}", {"message": message})
-
-
-def _parsed(parse: Callable[[str, str], object]) -> PlainValidator:
-    """A validator calling `parse(name, text)`; the name is for the error message."""
-    return PlainValidator(lambda text, info: parse(str(info.field_name), text))
-
-
-def _secret(name: str, text: str) -> str:
-    """A Slack credential; empty when the command does not need it. Slack tells its kinds of
-    token apart by their prefix."""
-    if any(marker in text.lower() for marker in PLACEHOLDER_MARKERS):
-        _fail(
-            f"Setting {name} still holds the placeholder from .env.example: "
-            "put the real value in .env or in the environment."
-        )
-    if text and name == "SLACK_BOT_TOKEN" and not text.startswith("xoxb-"):
-        _fail(
-            f"Setting {name} must be the bot token starting with xoxb- "
-            "(OAuth & Permissions → Bot User OAuth Token)."
-        )
-    if text and name == "SLACK_APP_TOKEN" and not text.startswith("xapp-"):
-        _fail(
-            f"Setting {name} must be an app-level token starting with xapp- "
-            "(Basic Information → App-Level Tokens), or be left empty for HTTP mode."
-        )
-    return _channel_id(name, text) if text and name == "IDEAS_CHANNEL" else text
-
-
-def _channel_id(name: str, text: str) -> str:
-    if not _CHANNEL_ID.match(text):
-        _fail(
-            f"Setting {name}={text!r} must be a channel ID like C0123ABCD, not a name: in "
-            "Slack open the channel's details; the ID is at the bottom."
-        )
-    return text
-
-
-def _channel_or_ideas(text: str, info: ValidationInfo) -> str:
-    return _channel_id(str(info.field_name), text) if text else info.data.get("IDEAS_CHANNEL", "")
-
-
-def _user_ids(name: str, text: str) -> frozenset[str]:
-    ids = [part.strip() for part in text.split(",") if part.strip()]
-    for user_id in ids:
-        if not _USER_ID.match(user_id):
-            _fail(
-                f"Setting {name} has {user_id!r}, which is not a Slack user ID "
-                "(like U0123ABCD; profile → ⋮ → Copy member ID)."
-            )
-    return frozenset(ids)
-
-
-def _emojis(name: str, text: str) -> tuple[str, ...]:
-    names = (part.strip().strip(":") for part in text.split(",") if part.strip(":"))
-    return tuple(dict.fromkeys(names)) or DEFAULT_VOTE_EMOJIS
-
-
-def _timezone(name: str, text: str) -> str:
-    with suppress(ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(text).key
-    _fail(
-        f"Setting {name}={text!r} is not a known time zone: use an IANA name such as "
-        "Europe/Berlin or America/New_York."
-    )
-
-
-def _port(name: str, text: str, alternative: str = "") -> int:
-    if not text.isdecimal() or not 0 < int(text) < 65536:
-        _fail(f"Setting {name}={text!r} must be a port number (1–65535){alternative}.")
-    return int(text)
-
-
-def _port_or_off(name: str, text: str) -> int | None:
-    text = text.lower()
-    return None if text == "off" else _port(name, text, " or off")
-
-
-def _working_hours(name: str, text: str) -> tuple[time, time]:
-    start_text, _, end_text = text.partition("-")
-    with suppress(ValueError):
-        start, end = time.fromisoformat(start_text.strip()), time.fromisoformat(end_text.strip())
-        if start < end:
-            return start, end
-    _fail(f"Setting {name}={text!r} must be a range like 09:00-17:00 (start before end).")
-
-
-def _working_days(name: str, text: str) -> frozenset[int]:
-    """`mon-fri`, `mon,wed,fri` or `sun-thu`."""
-    days: set[int] = set()
-    for part in text.lower().replace(" ", "").split(","):
-        first, _, last = part.partition("-")
-        if first not in DAYS or (last and last not in DAYS):
-            _fail(f"Setting {name}={text!r} must name days like mon-fri or mon,wed,fri.")
-        start, end = DAYS.index(first), DAYS.index(last or first)
-        days.update((start + offset) % 7 for offset in range((end - start) % 7 + 1))
-    return frozenset(days)
-
-
-def _schedule(text: str, info: ValidationInfo) -> str:
-    """A five-field crontab line. Days of the week must be names: APScheduler counts them
-    from Monday = 0, not from Sunday as cron does, and a number would silently shift a day."""
-    name, fields = str(info.field_name), text.split()
-    if len(fields) == 5 and any(ch.isdigit() for ch in fields[4]):
-        _fail(
-            f"Setting {name}={text!r}: write the day of the week as a name (mon, tue, … or "
-            "mon-fri), not a number."
-        )
-    with suppress(ValueError):
-        CronTrigger.from_crontab(text, timezone=ZoneInfo(info.data.get("TIMEZONE", "UTC")))
-        return " ".join(fields)
-    _fail(
-        f"Setting {name}={text!r} must be a crontab line: minute hour day month weekday, "
-        "e.g. '0 10 1 * *' for the 1st of each month at 10:00."
-    )
-
-
-def _default(text: str) -> Any:
-    """The default as .env.example would spell it, parsed like any value."""
-    return Field(text, validate_default=True)
-
-
-_Secret = Annotated[str, _parsed(_secret)]
-_Schedule = Annotated[str, PlainValidator(_schedule)]
+_Secret = Annotated[str, parse.parsed(parse.secret)]
+_Schedule = Annotated[str, PlainValidator(parse.schedule)]
 
 
 class _Environment(BaseSettings):
@@ -262,20 +136,33 @@ class _Environment(BaseSettings):
     IDEAS_CHANNEL: _Secret
     SLACK_SIGNING_SECRET: _Secret = Field(description="needed in HTTP mode")
     SLACK_APP_TOKEN: _Secret = ""
-    EXPERIMENTS_CHANNEL: Annotated[str, PlainValidator(_channel_or_ideas)] = _default("")
-    AWARDS_CHANNEL: Annotated[str, PlainValidator(_channel_or_ideas)] = _default("")
-    ADMIN_USER_IDS: Annotated[frozenset[str], _parsed(_user_ids)] = _default("")
-    VOTE_EMOJIS: Annotated[tuple[str, ...], _parsed(_emojis)] = _default("")
-    TIMEZONE: Annotated[str, _parsed(_timezone)] = _default("UTC")
-    PORT: Annotated[int, _parsed(_port)] = _default("3000")
-    METRICS_PORT: Annotated[int | None, _parsed(_port_or_off)] = _default(str(DEFAULT_METRICS_PORT))
-    WORKING_HOURS: Annotated[tuple[time, time], _parsed(_working_hours)] = _default("09:00-17:00")
-    WORKING_DAYS: Annotated[frozenset[int], _parsed(_working_days)] = _default("mon-fri")
-    AWARDS_SCHEDULE: _Schedule = _default(DEFAULT_SCHEDULES["AWARDS_SCHEDULE"])
-    EXPERIMENT_DIGEST_SCHEDULE: _Schedule = _default(
+    EXPERIMENTS_CHANNEL: Annotated[str, PlainValidator(parse.channel_or_ideas)] = parse.default("")
+    AWARDS_CHANNEL: Annotated[str, PlainValidator(parse.channel_or_ideas)] = parse.default("")
+    ADMIN_USER_IDS: Annotated[frozenset[str], parse.parsed(parse.user_ids)] = parse.default("")
+    VOTE_EMOJIS: Annotated[tuple[str, ...], parse.parsed(parse.emojis)] = parse.default("")
+    TIMEZONE: Annotated[str, parse.parsed(parse.timezone)] = parse.default("UTC")
+    PORT: Annotated[int, parse.parsed(parse.port)] = parse.default("3000")
+    METRICS_PORT: Annotated[int | None, parse.parsed(parse.port_or_off)] = parse.default(
+        str(DEFAULT_METRICS_PORT)
+    )
+    WORKING_HOURS: Annotated[tuple[time, time], parse.parsed(parse.working_hours)] = parse.default(
+        "09:00-17:00"
+    )
+    WORKING_DAYS: Annotated[frozenset[int], parse.parsed(parse.working_days)] = parse.default(
+        "mon-fri"
+    )
+    AWARDS_SCHEDULE: _Schedule = parse.default(DEFAULT_SCHEDULES["AWARDS_SCHEDULE"])
+    EXPERIMENT_DIGEST_SCHEDULE: _Schedule = parse.default(
         DEFAULT_SCHEDULES["EXPERIMENT_DIGEST_SCHEDULE"]
     )
-    LEARNING_PROMPTS_SCHEDULE: _Schedule = _default(DEFAULT_SCHEDULES["LEARNING_PROMPTS_SCHEDULE"])
+    LEARNING_PROMPTS_SCHEDULE: _Schedule = parse.default(
+        DEFAULT_SCHEDULES["LEARNING_PROMPTS_SCHEDULE"]
+    )
+    THEME_REVIEW_SCHEDULE: _Schedule = parse.default(DEFAULT_SCHEDULES["THEME_REVIEW_SCHEDULE"])
+    CHALLENGES_SCHEDULE: _Schedule = parse.default(DEFAULT_SCHEDULES["CHALLENGES_SCHEDULE"])
+    REVIEW_WITHIN_DAYS: Annotated[int, parse.parsed(parse.days)] = parse.default(
+        str(DEFAULT_REVIEW_WITHIN_DAYS)
+    )
     SLACK_API_URL: str = ""
     DATABASE_URL: str = DEFAULT_DATABASE_URL
     METRICS_HOST: str = "127.0.0.1"
