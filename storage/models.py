@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from storage.vocabulary import ExperimentStatus, IdeaStatus
+from storage.vocabulary import ChallengeStatus, ExperimentStatus, IdeaStatus
 
 
 def utcnow() -> datetime:
@@ -35,6 +35,28 @@ class Idea(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     posted_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     owner_id: str | None = Field(default=None, max_length=32)
+    theme_id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            sa.Integer,
+            sa.ForeignKey("themes.id", name="fk_ideas_theme", ondelete="SET NULL"),
+            nullable=True,
+            index=True,
+        ),
+    )
+    challenge_id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            sa.Integer,
+            sa.ForeignKey("challenges.id", name="fk_ideas_challenge", ondelete="SET NULL"),
+            nullable=True,
+            index=True,
+        ),
+    )
+    # Where the idea is listed in its challenge card's thread, once it is.
+    challenge_entry_ts: str | None = Field(default=None, max_length=32)
+    # When the challenge's sponsor (or the people, by their votes) chose it as a winner.
+    challenge_won_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 
 class VoteReaction(SQLModel, table=True):
@@ -277,3 +299,60 @@ class ReplyLimit(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=128)
     last_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class Theme(SQLModel, table=True):
+    """Where the company is going, in a few words: ideas point at a theme, and its owner makes
+    the first decision on each new one. An archived theme stays on the ideas that have it."""
+
+    __tablename__ = "themes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, sa_column_kwargs={"unique": True})
+    vision: str = Field(sa_type=sa.Text)
+    owner_id: str = Field(max_length=32, index=True)
+    emoji: str = Field(default="dart", max_length=100)
+    created_by: str = Field(max_length=32)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    archived_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class Challenge(SQLModel, table=True):
+    """A "How might we …?" question put to everyone between two dates.
+
+    `status` moves scheduled → open → closed → decided; `channel_id`/`message_ts` are the card's
+    post once it is in Slack. Every post about it is claimed per (job, challenge, step) in
+    `job_runs`, so each is made once.
+    """
+
+    __tablename__ = "challenges"
+
+    id: int | None = Field(default=None, primary_key=True)
+    question: str = Field(sa_type=sa.Text)
+    why: str = Field(sa_type=sa.Text)
+    judged_by: str = Field(sa_type=sa.Text)
+    theme_id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            sa.Integer,
+            sa.ForeignKey("themes.id", name="fk_challenges_theme", ondelete="SET NULL"),
+            nullable=True,
+        ),
+    )
+    sponsor_id: str = Field(max_length=32)
+    opens_on: date = Field(sa_type=sa.Date)
+    closes_on: date = Field(sa_type=sa.Date)
+    # Where the card goes (the ideas channel unless the form picked another).
+    target_channel: str = Field(max_length=32)
+    status: str = Field(default=ChallengeStatus.SCHEDULED, max_length=16, index=True)
+    created_by: str = Field(max_length=32)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    channel_id: str | None = Field(default=None, max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
+    permalink: str | None = Field(default=None, sa_type=sa.Text)
+    # Set once, when a challenge with no ideas at its close was given one more week.
+    extended: bool = Field(default=False)
+    closed_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    decided_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    # Who picked the winners; empty when nobody did and the people's choice was announced.
+    decided_by: str | None = Field(default=None, max_length=32)

@@ -27,3 +27,10 @@ class ExperimentStatus(StrEnum):
     RUNNING = "running"
     CONCLUDED = "concluded"
     CANCELLED = "cancelled"
+
+
+class ChallengeStatus(StrEnum):
+    SCHEDULED = "scheduled"  # saved; its card is posted on the opening day
+    OPEN = "open"  # takes ideas
+    CLOSED = "closed"  # takes no more ideas; its ideas still take votes; winners not picked yet
+    DECIDED = "decided"  # winners announced
