@@ -11,13 +11,16 @@ from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.awards import rules as award_rules
+from bot.challenges import listing as challenge_listing
+from bot.challenges import pickers
+from bot.challenges import rules as challenge_rules
+from bot.challenges import service as challenges
 from bot.core import typed
 from bot.core.clock import today
 from bot.experiments import forms as experiment_forms
 from bot.foundation import claims
 from bot.foundation.context import Context
 from bot.ideas import answer_blocks, lists, publishing, replies
-from bot.ideas import forms as idea_forms
 from bot.ideas import rules as capture
 from bot.slack import payload
 from bot.slack.modals import open_modal
@@ -156,6 +159,26 @@ async def _share(call: Invocation) -> None:
     await call.respond(**await replies.share(ctx, author_id=call.user_id, draft=draft))
 
 
+async def _challenge(call: Invocation) -> None:
+    form = await challenges.form_for(
+        call.ctx, user_id=call.user_id, today=today(call.ctx.settings.tz)
+    )
+    if form is None:
+        await call.ack(**answer_blocks.private_note(challenge_rules.REFUSAL))
+        return
+    await call.ack()
+    if not await open_modal(call.client, payload.trigger_id(call.command), form):
+        await call.respond(
+            text=":warning: Slack didn't let me open the challenge form just now. "
+            "Please try `/idea challenge` again."
+        )
+
+
+async def _challenges(call: Invocation) -> None:
+    await call.ack()
+    await call.respond(**await challenge_listing.challenges_command(call.ctx))
+
+
 SUBCOMMANDS: dict[Action, Callable[[Invocation], Awaitable[None]]] = {
     Action.IDEA: _share,
     Action.FORM: _form,
@@ -168,6 +191,8 @@ SUBCOMMANDS: dict[Action, Callable[[Invocation], Awaitable[None]]] = {
     Action.HISTORY: _history,
     Action.MUTE: _mute,
     Action.UNMUTE: _mute,
+    Action.CHALLENGE: _challenge,
+    Action.CHALLENGES: _challenges,
 }
 
 
@@ -182,8 +207,9 @@ async def _hand_back(call: Invocation, *, problem: str) -> None:
     )
     await call.ack(**answer_blocks.handed_back(problem=problem, text=text, next_step=next_step))
     if fits_form:
-        form = idea_forms.idea_form(
-            capture.IdeaDraft(text="", details=text),
+        form = await pickers.idea_form_for(
+            call.ctx,
+            draft=capture.IdeaDraft(text="", details=text),
             notice=f":pencil2: {problem} Your text is in the details below: "
             "add a one-line summary and the problem it solves.",
         )
@@ -192,7 +218,8 @@ async def _hand_back(call: Invocation, *, problem: str) -> None:
 
 async def _open_form(call: Invocation, *, form: View | None = None) -> None:
     trigger = payload.trigger_id(call.command)
-    if not await open_modal(call.client, trigger, form or idea_forms.idea_form()):
+    form = form or await pickers.idea_form_for(call.ctx)
+    if not await open_modal(call.client, trigger, form):
         await call.respond(
             text=":warning: Slack didn't let me open the idea form just now. Try `/idea` again, "
             "or share your idea in one go with `/idea &lt;your idea&gt;`."

@@ -9,11 +9,11 @@ import re
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.challenges import pickers
 from bot.core import typed
 from bot.foundation.context import Context
 from bot.home import blocks as home_blocks
 from bot.home.publisher import HomePublisher
-from bot.ideas import forms as idea_forms
 from bot.ideas.blocks import NEW_IDEA_ACTION
 from bot.slack import payload
 from bot.slack.modals import open_modal
@@ -35,7 +35,7 @@ def register(app: AsyncApp, ctx: Context, publisher: HomePublisher) -> None:
 
     async def on_new_idea(ack: AsyncAck, body: dict, client: AsyncWebClient) -> None:
         await ack()
-        await open_modal(client, payload.trigger_id(body), idea_forms.idea_form())
+        await open_modal(client, payload.trigger_id(body), await pickers.idea_form_for(ctx))
 
     async def on_page(ack: AsyncAck, body: dict) -> None:
         await ack()

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.challenges import pickers
 from bot.core.clock import today
 from bot.experiments import forms as experiment_forms
 from bot.experiments import lab_posts, rules
@@ -44,6 +45,8 @@ async def idea_form_submitted(
 ) -> None:
     draft = idea_forms.form_values(view)
     problems = capture.form_problems(draft)
+    draft, choice_problems = await pickers.checked_choice(ctx, draft)
+    problems |= choice_problems
     if problems:
         await ack(response_action="errors", errors=problems)
         return

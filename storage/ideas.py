@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from storage.models import Idea, utcnow
+from storage.models import Challenge, Idea, Theme, utcnow
 from storage.votes import vote_counts
 
 # A post claim older than this belongs to a worker that died mid-post; it may be taken over.
@@ -24,9 +24,18 @@ async def create_idea(
     text: str,
     problem: str | None = None,
     details: str | None = None,
+    theme_id: int | None = None,
+    challenge_id: int | None = None,
 ) -> Idea:
     """Store an idea before anything is posted, so a Slack failure cannot lose it."""
-    idea = Idea(author_id=author_id, text=text, problem=problem or None, details=details or None)
+    idea = Idea(
+        author_id=author_id,
+        text=text,
+        problem=problem or None,
+        details=details or None,
+        theme_id=theme_id,
+        challenge_id=challenge_id,
+    )
     session.add(idea)
     await session.flush()
     return idea
@@ -148,3 +157,28 @@ async def export_rows(*, session: AsyncSession) -> list[IdeaRow]:
 def as_utc(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes; everything Lightbulb stores is UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class IdeaPlace:
+    """What an idea points at, as its post shows it."""
+
+    theme: str | None = None
+    theme_emoji: str | None = None
+    theme_archived: bool = False
+    challenge_id: int | None = None
+    challenge: str | None = None  # the question
+    challenge_link: str | None = None
+
+
+async def place_of(*, session: AsyncSession, idea: Idea) -> IdeaPlace:
+    theme = await session.get(Theme, idea.theme_id) if idea.theme_id else None
+    challenge = await session.get(Challenge, idea.challenge_id) if idea.challenge_id else None
+    return IdeaPlace(
+        theme=theme.name if theme else None,
+        theme_emoji=theme.emoji if theme else None,
+        theme_archived=bool(theme and theme.archived_at),
+        challenge_id=challenge.id if challenge else None,
+        challenge=challenge.question if challenge else None,
+        challenge_link=challenge.permalink if challenge else None,
+    )

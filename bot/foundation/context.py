@@ -33,6 +33,8 @@ class Signals:
     idea_changed: Callable[[Idea], None] = _nobody_listens
     # A status change was stored: its author and voters are told, batched (`bot.statuses`).
     status_changed: Callable[[int], None] = _nobody_listens
+    # The idea's post is in Slack now (first try or a later retry): a challenge lists it.
+    idea_posted: Callable[[Idea], None] = _nobody_listens
 
 
 @dataclass

@@ -12,6 +12,8 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     HeaderBlock,
     MarkdownTextObject,
+    Option,
+    OverflowMenuElement,
     PlainTextObject,
 )
 
@@ -25,12 +27,16 @@ from bot.slack.text import (
     truncate,
 )
 from bot.statuses import rules as status_rules
+from storage.ideas import IdeaPlace
 from storage.models import Idea
 
 NEW_IDEA_ACTION = "home_new_idea"
 START_EXPERIMENT_ACTION = "idea_start_experiment"
 CHANGE_STATUS_ACTION = "idea_change_status"
 POST_AS_IDEA_ACTION = "idea_post_anyway"
+# The post's ⋯ menu; each option's value is `<what>:<idea id>`.
+IDEA_MENU_ACTION = "idea_menu"
+PICK_THEME = "pick_theme"
 
 
 def idea_post(
@@ -45,6 +51,8 @@ def idea_post(
     voter_names: Sequence[str] = (),
     status: str = "new",
     owner_id: str | None = None,
+    place: IdeaPlace | None = None,
+    won: bool = False,
 ) -> list[Block]:
     """The idea as posted in the ideas channel: what it is, who shared it, where it stands,
     how to vote, and its votes so far. A closed idea keeps its votes and takes no more."""
@@ -58,6 +66,9 @@ def idea_post(
         blocks.extend(sections(f"*The problem it solves*\n{escape(problem)}"))
     if details:
         blocks.extend(sections(f"*Details*\n{escape(details)}"))
+    pointing = place_line(place or IdeaPlace(), won=won)
+    if pointing:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=pointing)]))
     closed = status in status_rules.CLOSED
     badge = status_rules.BADGES.get(status, status)
     how_to_vote = (
@@ -77,7 +88,7 @@ def idea_post(
             ]
         )
     )
-    buttons = [
+    buttons: list[ButtonElement | OverflowMenuElement] = [
         ButtonElement(text="Change status", action_id=CHANGE_STATUS_ACTION, value=str(idea_id))
     ]
     if not closed:
@@ -87,9 +98,29 @@ def idea_post(
                 text="🧪 Start experiment", action_id=START_EXPERIMENT_ACTION, value=str(idea_id)
             ),
         )
+    buttons.append(
+        OverflowMenuElement(
+            action_id=IDEA_MENU_ACTION,
+            options=[Option(text="🏷️ Pick a theme", value=f"{PICK_THEME}:{idea_id}")],
+        )
+    )
     blocks.append(ActionsBlock(elements=buttons))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=vote_line(votes, voter_names))]))
     return blocks[:MESSAGE_BLOCK_LIMIT]
+
+
+def place_line(place: IdeaPlace, *, won: bool = False) -> str:
+    """`🏆 Challenge winner · :rocket: Customer love · 🏁 Answers <link|How might we …?>`."""
+    parts = [":trophy: *Challenge winner*"] if won else []
+    if place.theme:
+        archived = " (archived)" if place.theme_archived else ""
+        emoji = f":{place.theme_emoji}: " if place.theme_emoji else ""
+        parts.append(f"{emoji}Theme: *{escape(place.theme)}*{archived}")
+    if place.challenge:
+        question = escape(truncate(place.challenge, 150))
+        link = f"<{place.challenge_link}|{question}>" if place.challenge_link else question
+        parts.append(f":checkered_flag: Answers challenge #{place.challenge_id}: {link}")
+    return " · ".join(parts)
 
 
 def vote_line(votes: int, voter_names: Sequence[str]) -> str:
@@ -109,7 +140,12 @@ def vote_line(votes: int, voter_names: Sequence[str]) -> str:
 
 
 def idea_message(
-    idea: Idea, *, vote_emojis: Sequence[str], votes: int = 0, voter_names: Sequence[str] = ()
+    idea: Idea,
+    *,
+    vote_emojis: Sequence[str],
+    votes: int = 0,
+    voter_names: Sequence[str] = (),
+    place: IdeaPlace | None = None,
 ) -> dict:
     """`text` and `blocks` for posting or updating an idea's post."""
     return {
@@ -125,6 +161,8 @@ def idea_message(
             voter_names=voter_names,
             status=idea.status,
             owner_id=idea.owner_id,
+            place=place,
+            won=idea.challenge_won_at is not None,
         ),
     }
 

@@ -80,6 +80,8 @@ async def capture_idea(ctx: Context, *, author_id: str, draft: IdeaDraft) -> Pos
                 text=draft.text,
                 problem=draft.problem,
                 details=draft.details,
+                theme_id=draft.theme_id,
+                challenge_id=draft.challenge_id,
             )
             await ideas.claim_post(session=session, idea_id=idea.id or 0)
     except SQLAlchemyError as error:
@@ -135,11 +137,14 @@ async def _post(ctx: Context, idea: Idea) -> PostOutcome:
     channel = ctx.settings.ideas_channel
     idea_id = idea.id or 0
     pauses = iter(VERIFIED_RETRY_PAUSES)
+    async with ctx.db.session() as session:
+        place = await ideas.place_of(session=session, idea=idea)
+    message = idea_blocks.idea_message(idea, vote_emojis=ctx.settings.vote_emojis, place=place)
     while True:
         try:
             response = await post_message(
                 ctx.client,
-                message=idea_blocks.idea_message(idea, vote_emojis=ctx.settings.vote_emojis),
+                message=message,
                 channel=channel,
                 metadata={"event_type": IDEA_POST_EVENT, "event_payload": {"idea_id": idea_id}},
                 unfurl_links=False,
@@ -177,7 +182,10 @@ async def _recorded(ctx: Context, idea_id: int, channel_id: str, ts: str) -> Pos
             session=session, idea_id=idea_id, channel_id=channel_id, message_ts=ts
         )
     link = await permalink(ctx.client, channel_id, ts)
-    if link:
-        async with ctx.db.session() as session:
+    async with ctx.db.session() as session:
+        if link:
             await ideas.record_permalink(session=session, idea_id=idea_id, permalink=link)
+        idea = await ideas.get_idea(session=session, idea_id=idea_id)
+    if idea is not None:
+        ctx.signals.idea_posted(idea)
     return PostOutcome(idea_id, True, channel_id, permalink=link)

@@ -5,7 +5,7 @@ Plain functions with no Slack or database in them, so the rules are easy to test
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from bot.core.typed import text_length
@@ -30,6 +30,10 @@ class Action(StrEnum):
     HISTORY = "history"
     MUTE = "mute"
     UNMUTE = "unmute"
+    THEME = "theme"
+    THEMES = "themes"
+    CHALLENGE = "challenge"
+    CHALLENGES = "challenges"
 
 
 # Subcommands taken alone, and what may follow each. A text is a subcommand only when all of
@@ -45,7 +49,14 @@ _ALONE = {
     "history": Action.HISTORY,
     "mute": Action.MUTE,
     "unmute": Action.UNMUTE,
+    "themes": Action.THEMES,
+    "challenge": Action.CHALLENGE,
+    "challenges": Action.CHALLENGES,
+    # Alone, it answers with how to manage themes.
+    "theme": Action.THEME,
 }
+# `theme add`, `theme edit <name>`, `theme archive <name>`, `theme unarchive <name>`.
+THEME_VERBS = ("add", "edit", "archive", "unarchive")
 _WITH_WORD = {"help": ("awards",), "top": ("all", "month")}
 _WITH_ID = {
     "experiment": Action.EXPERIMENT,
@@ -87,6 +98,8 @@ def parse_command(text: str) -> ParsedCommand:
         return ParsedCommand(_ALONE[head], text=rest[0].lower())
     if len(rest) == 1 and head in _WITH_ID and _looks_like_a_number(rest[0]):
         return ParsedCommand(_WITH_ID[head], text=rest[0])
+    if head == "theme" and rest[0].lower() in THEME_VERBS:
+        return ParsedCommand(Action.THEME, text=" ".join([rest[0].lower(), *rest[1:]]))
     if head == "status" and _looks_like_a_number(rest[0]):
         # "status 12 …" is a command however it goes on (no sentence starts that way): a
         # mistyped status gets its usage, with the text to post as an idea if it was one.
@@ -107,6 +120,9 @@ class IdeaDraft:
     text: str
     problem: str = ""
     details: str = ""
+    # Where it points, when the form picked a theme or a challenge.
+    theme_id: int | None = None
+    challenge_id: int | None = None
 
 
 def quick_idea_problem(text: str) -> str | None:
@@ -123,6 +139,7 @@ def quick_idea_problem(text: str) -> str | None:
 
 # Keys are the form's block ids, so the errors can be shown inline next to each field.
 FORM_SUMMARY, FORM_PROBLEM, FORM_DETAILS = "summary", "problem", "details"
+FORM_THEME, FORM_CHALLENGE = "theme", "challenge"
 
 
 def form_problems(draft: IdeaDraft) -> dict[str, str]:
@@ -147,4 +164,6 @@ def form_problems(draft: IdeaDraft) -> dict[str, str]:
 
 def clean(draft: IdeaDraft) -> IdeaDraft:
     """Trim the whitespace people leave around what they type."""
-    return IdeaDraft(draft.text.strip(), draft.problem.strip(), draft.details.strip())
+    return replace(
+        draft, text=draft.text.strip(), problem=draft.problem.strip(), details=draft.details.strip()
+    )

@@ -54,7 +54,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     home.register(app, runtime, runtime.home)
     welcome.register(app, runtime)
     installation.register(app, runtime)
-    shortcuts.register(app)
+    shortcuts.register(app, runtime)
     messages.register(app, runtime)
     commands.register(app, runtime)
     actions.register(app, runtime)

@@ -10,9 +10,11 @@ from slack_sdk.models.blocks import (
     Block,
     InputBlock,
     MarkdownTextObject,
+    Option,
     PlainTextInputElement,
     PlainTextObject,
     SectionBlock,
+    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -66,6 +68,42 @@ def text_input(
             multiline=multiline,
             max_length=max_length,
             initial_value=initial[:max_length] or None,
+        ),
+    )
+
+
+# Slack's limits for a static select: 100 options, 75 characters of text each.
+SELECT_OPTION_LIMIT = 100
+OPTION_TEXT_LIMIT = 75
+
+
+def select_input(
+    block_id: str,
+    label: str,
+    *,
+    options: Sequence[tuple[str, str]],
+    placeholder: str,
+    optional: bool = False,
+    initial: str | None = None,
+    hint: str | None = None,
+) -> InputBlock:
+    """A form's drop-down of `(value, text)` options, read back with `payload.selected_option`;
+    `initial` preselects the option with that value. Text is plain, so it needs no escaping."""
+    choices = [
+        Option(value=value, text=truncate(text, OPTION_TEXT_LIMIT))
+        for value, text in options[:SELECT_OPTION_LIMIT]
+    ]
+    chosen = next((option for option in choices if option.value == initial), None)
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        optional=optional,
+        hint=hint,
+        element=StaticSelectElement(
+            action_id=INPUT_ACTION,
+            placeholder=placeholder,
+            options=choices,
+            initial_option=chosen,
         ),
     )
 

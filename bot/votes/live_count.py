@@ -97,6 +97,7 @@ class PostRefresher:
             if idea is None or idea.channel_id is None or idea.message_ts is None:
                 return None
             count = await votes.vote_count(session=session, idea_id=idea_id)
+            place = await ideas.place_of(session=session, idea=idea)
             first = await votes.first_voters(
                 session=session, idea_id=idea_id, limit=VOTER_NAMES_SHOWN
             )
@@ -106,7 +107,11 @@ class PostRefresher:
             channel=idea.channel_id,
             ts=idea.message_ts,
             **idea_blocks.idea_message(
-                idea, vote_emojis=self._settings.vote_emojis, votes=count, voter_names=names
+                idea,
+                vote_emojis=self._settings.vote_emojis,
+                votes=count,
+                voter_names=names,
+                place=place,
             ),
         )
         return count

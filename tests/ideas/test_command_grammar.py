@@ -28,6 +28,10 @@ SENTENCES = [
     "top 10 reasons customers churn, on one page",
     "mute 12 channels nobody reads",
     "history 101 sessions for new engineers",
+    "Theme parks discount for employees",
+    "Themes for the company wiki",
+    "Challenge coins for on-call heroes",
+    "challenges of remote onboarding, written down",
 ]
 
 
@@ -65,6 +69,14 @@ def test_a_sentence_starting_with_a_subcommand_word_is_an_idea(sentence: str) ->
         ("history", Action.HISTORY, ""),
         ("status", Action.STATUS, ""),
         ("", Action.FORM, ""),
+        ("themes", Action.THEMES, ""),
+        ("theme", Action.THEME, ""),
+        ("Theme ADD", Action.THEME, "add"),
+        ("theme edit Customer love", Action.THEME, "edit Customer love"),
+        ("theme Archive Customer love", Action.THEME, "archive Customer love"),
+        ("theme unarchive Speed", Action.THEME, "unarchive Speed"),
+        ("Challenge", Action.CHALLENGE, ""),
+        ("challenges", Action.CHALLENGES, ""),
     ],
 )
 def test_a_subcommand_is_the_whole_text_in_its_grammar(
