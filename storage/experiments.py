@@ -9,8 +9,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from storage.claim_models import LearningPrompt
 from storage.ideas import as_utc
-from storage.models import Experiment, ExperimentUpdate, Learning, LearningPrompt, utcnow
+from storage.models import Experiment, ExperimentUpdate, Learning, utcnow
 from storage.vocabulary import ExperimentStatus
 
 

@@ -16,8 +16,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from storage.claim_models import JobRun
 from storage.ideas import as_utc
-from storage.models import JobRun
 
 CLAIMED, POSTED, FAILED, SKIPPED = "claimed", "posted", "failed", "skipped"
 # Slack refused the post for what it says: posting it again would be refused again.

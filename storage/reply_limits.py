@@ -8,7 +8,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from storage.models import ReplyLimit
+from storage.claim_models import ReplyLimit
 
 
 async def claim(*, session: AsyncSession, key: str, now: datetime, every: timedelta) -> bool:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import storage.claim_models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import storage.models  # noqa: F401
 
 connection = context.config.attributes.get("connection")
 if connection is None:

@@ -21,7 +21,8 @@ from bot.slack.users import UserDirectory
 from scheduler.jobs import JOBS, run_due
 from storage import experiments as experiment_store
 from storage import job_runs
-from storage.models import Award, Idea, JobRun, Learning, VoteReaction
+from storage.claim_models import JobRun
+from storage.models import Award, Idea, Learning, VoteReaction
 from tests.harness import BOT_TOKEN, IDEAS_CHANNEL, LAB_CHANNEL, Harness, start_harness
 from tests.processes import run_cli
 

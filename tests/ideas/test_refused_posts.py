@@ -10,7 +10,8 @@ from sqlmodel import select
 
 from bot.awards import service as awards
 from scheduler.timetable import post_unposted
-from storage.models import Idea, JobRun
+from storage.claim_models import JobRun
+from storage.models import Idea
 from tests.harness import IDEAS_CHANNEL, Harness, eventually
 
 AUTHOR = "U0AUTHOR1"

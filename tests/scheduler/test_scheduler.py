@@ -17,7 +17,8 @@ from bot.core.settings import SettingsError, load_settings
 from scheduler.jobs import JOBS, catch_up, run_due
 from scheduler.timetable import build_scheduler
 from storage import job_runs
-from storage.models import Idea, JobRun
+from storage.claim_models import JobRun
+from storage.models import Idea
 from tests.harness import BOT_TOKEN, IDEAS_CHANNEL, Harness, eventually, start_harness
 from tests.processes import (
     START_PATIENCE,

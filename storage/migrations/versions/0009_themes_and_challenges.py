@@ -1,5 +1,8 @@
 """Themes and "How might we …?" challenges, and where each idea points.
 
+Also drops `ix_ideas_post`, which repeated the index that `uq_ideas_post` already gives
+(the models never declared it).
+
 Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-03
@@ -78,9 +81,11 @@ def upgrade() -> None:
         batch.add_column(sa.Column("challenge_won_at", sa.DateTime(timezone=True), nullable=True))
         batch.create_index("ix_ideas_theme_id", ["theme_id"])
         batch.create_index("ix_ideas_challenge_id", ["challenge_id"])
+    op.drop_index("ix_ideas_post", table_name="ideas")
 
 
 def downgrade() -> None:
+    op.create_index("ix_ideas_post", "ideas", ["channel_id", "message_ts"])
     with op.batch_alter_table("ideas") as batch:
         batch.drop_index("ix_ideas_challenge_id")
         batch.drop_index("ix_ideas_theme_id")
