@@ -19,7 +19,7 @@ from bot.slack.text import escape
 from bot.statuses import blocks as status_blocks
 from bot.statuses import commands, rules
 from bot.statuses import service as idea_status
-from bot.statuses.commands import NOT_AN_ADMIN, find_idea, is_admin
+from bot.statuses.commands import NOT_AN_ADMIN, find_idea, may_change_status
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ async def open_status_form(
     async def tell(text: str) -> None:
         await answers.tell(body, client, respond, text)
 
-    if not is_admin(ctx, user_id):
+    if not await may_change_status(ctx, user_id, idea_id):
         await tell(NOT_AN_ADMIN)
         return
     idea = await find_idea(ctx, idea_id)
@@ -81,7 +81,7 @@ async def status_form_submitted(
     user_id = payload.user_id(body)
     idea_id = status_blocks.form_idea_id(view)
     status, reason, owner = status_blocks.status_form_values(view)
-    if not is_admin(ctx, user_id):
+    if not await may_change_status(ctx, user_id, idea_id):
         await ack(response_action="errors", errors={status_blocks.F_STATUS: NOT_AN_ADMIN})
         return
     idea = await find_idea(ctx, idea_id)

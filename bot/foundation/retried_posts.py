@@ -20,6 +20,8 @@ LEARNING_REPLY = "learning-reply"
 IDEA_OUTCOME_DM = "idea-outcome-dm"
 # The first visit to the Messages tab: one welcome per person, ever.
 WELCOME_DM = "welcome-dm"
+# A theme owner's weekly list of ideas waiting for a first decision (`bot.themes.reviews`).
+THEME_REVIEW_DM = "theme-review"
 JOBS = (
     STATUS_REPLY,
     STATUS_DM,
@@ -28,6 +30,7 @@ JOBS = (
     LEARNING_REPLY,
     IDEA_OUTCOME_DM,
     WELCOME_DM,
+    THEME_REVIEW_DM,
 )
 
 

@@ -9,18 +9,28 @@ from bot.slack.text import escape
 from bot.statuses import blocks as status_blocks
 from bot.statuses import rules
 from bot.statuses import service as idea_status
-from storage import ideas, statuses
+from storage import ideas, statuses, themes
 from storage.models import Idea
 
 NOT_AN_ADMIN = (
-    "Only Lightbulb admins change an idea's status, so that every change comes with a "
-    "considered reason. If you think this idea should move on, say so in its thread: the "
-    "admins read it."
+    "Only Lightbulb admins, and the owner of the idea's theme, change an idea's status, so "
+    "that every change comes with a considered reason. If you think this idea should move on, "
+    "say so in its thread: they read it."
 )
 
 
 def is_admin(ctx: Context, user_id: str) -> bool:
     return user_id in ctx.settings.admin_user_ids
+
+
+async def may_change_status(ctx: Context, user_id: str, idea_id: int | None) -> bool:
+    """Admins may change any idea's status; a theme's owner, those of the ideas in it."""
+    if is_admin(ctx, user_id):
+        return True
+    if not idea_id:
+        return False
+    async with ctx.db.session() as session:
+        return await themes.owns_theme_of(session=session, user_id=user_id, idea_id=idea_id)
 
 
 async def find_idea(ctx: Context, idea_id: int | None) -> Idea | None:
@@ -32,7 +42,9 @@ async def find_idea(ctx: Context, idea_id: int | None) -> Idea | None:
 
 async def status_command(ctx: Context, *, user_id: str, text: str) -> str:
     """`/idea status <id> <status> <reason>`: the reply for the person who typed it."""
-    if not is_admin(ctx, user_id):
+    # The idea's number, read before the rest, says whether a theme's owner may go on.
+    first_word = text.split(maxsplit=1)[0] if text.split() else ""
+    if not await may_change_status(ctx, user_id, typed.parse_id(first_word)):
         return NOT_AN_ADMIN
     parsed = rules.parse_status_command(text)
     if isinstance(parsed, str):
@@ -61,7 +73,10 @@ async def history_command(ctx: Context, *, text: str) -> str:
         if idea is None:
             return f"There is no idea #{idea_id}."
         changes = await statuses.history(session=session, idea_id=idea_id)
-    return status_blocks.history_message(idea, changes)
+    text = status_blocks.history_message(idea, changes)
+    if idea.challenge_won_at is not None:
+        text += f"\n🏆 Won challenge #{idea.challenge_id} ({idea.challenge_won_at:%-d %b %Y})"
+    return text
 
 
 async def mute(ctx: Context, *, idea_id: int, user_id: str, muted: bool = True) -> str:
