@@ -24,7 +24,10 @@ from bot.ideas import answer_blocks, lists, publishing, replies
 from bot.ideas import rules as capture
 from bot.slack import payload
 from bot.slack.modals import open_modal
+from bot.slack.text import escape
 from bot.statuses import commands as status_commands
+from bot.themes import rules as theme_rules
+from bot.themes import service as themes
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +182,37 @@ async def _challenges(call: Invocation) -> None:
     await call.respond(**await challenge_listing.challenges_command(call.ctx))
 
 
+async def _theme(call: Invocation) -> None:
+    command = theme_rules.parse_theme_command(call.text)
+    verb = theme_rules.Verb
+    if command.verb is verb.USAGE:
+        await call.ack(**answer_blocks.private_note(escape(theme_rules.USAGE)))
+        return
+    await call.ack()
+    if command.verb in (verb.ARCHIVE, verb.UNARCHIVE):
+        reply = await themes.set_archived(
+            call.ctx,
+            user_id=call.user_id,
+            name=command.name,
+            archived=command.verb is verb.ARCHIVE,
+        )
+        await call.respond(**answer_blocks.private_note(reply))
+        return
+    form = await themes.form_for(call.ctx, user_id=call.user_id, command=command)
+    if isinstance(form, str):
+        await call.respond(**answer_blocks.private_note(form))
+    elif not await open_modal(call.client, payload.trigger_id(call.command), form):
+        await call.respond(
+            text=":warning: Slack didn't let me open the theme form just now. "
+            f"Please try `/idea theme {escape(call.text)}` again."
+        )
+
+
+async def _themes(call: Invocation) -> None:
+    await call.ack()
+    await call.respond(**answer_blocks.private_note(await themes.theme_list(call.ctx)))
+
+
 SUBCOMMANDS: dict[Action, Callable[[Invocation], Awaitable[None]]] = {
     Action.IDEA: _share,
     Action.FORM: _form,
@@ -193,6 +227,8 @@ SUBCOMMANDS: dict[Action, Callable[[Invocation], Awaitable[None]]] = {
     Action.UNMUTE: _mute,
     Action.CHALLENGE: _challenge,
     Action.CHALLENGES: _challenges,
+    Action.THEME: _theme,
+    Action.THEMES: _themes,
 }
 
 

@@ -16,11 +16,13 @@ from typing import Protocol
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.awards import service as awards
+from bot.challenges import timeline as challenges_timeline
 from bot.core import periods
 from bot.core.settings import Settings
 from bot.experiments import digest as experiment_digest
 from bot.experiments import learning_prompts
 from bot.foundation.context import Context
+from bot.themes import reviews as theme_reviews
 from storage import job_runs
 
 log = logging.getLogger(__name__)
@@ -69,6 +71,18 @@ JOBS: dict[str, Job] = {
             setting="LEARNING_PROMPTS_SCHEDULE",
             schedule=lambda s: s.prompts_schedule,
             run=learning_prompts.run,
+        ),
+        Job(
+            name=challenges_timeline.JOB,
+            setting="CHALLENGES_SCHEDULE",
+            schedule=lambda s: s.challenges_schedule,
+            run=challenges_timeline.run,
+        ),
+        Job(
+            name=theme_reviews.JOB,
+            setting="THEME_REVIEW_SCHEDULE",
+            schedule=lambda s: s.theme_review_schedule,
+            run=theme_reviews.run,
         ),
     )
 }

@@ -265,8 +265,6 @@ async def challenge_ids_of(*, session: AsyncSession, idea_ids: Iterable[int]) ->
 async def with_card(*, session: AsyncSession) -> list[Challenge]:
     """Challenges whose card is in Slack, whatever their status, oldest first."""
     result = await session.execute(
-        select(Challenge)
-        .where(col(Challenge.message_ts).is_not(None))
-        .order_by(col(Challenge.id))
+        select(Challenge).where(col(Challenge.message_ts).is_not(None)).order_by(col(Challenge.id))
     )
     return list(result.scalars())

@@ -130,12 +130,24 @@ class IdeaRow:
     permalink: str | None
     channel_id: str | None
     message_ts: str | None
+    # Where the idea points: its theme (by name too, as it is now) and its challenge.
+    theme_id: int | None = None
+    theme: str | None = None
+    challenge_id: int | None = None
+    challenge_won_at: datetime | None = None
 
 
 async def export_rows(*, session: AsyncSession) -> list[IdeaRow]:
     """Every idea, oldest first, with its vote count."""
     ideas = list((await session.execute(select(Idea).order_by(col(Idea.id)))).scalars())
     counts = await vote_counts(session=session, idea_ids=[idea.id for idea in ideas if idea.id])
+    theme_ids = {idea.theme_id for idea in ideas if idea.theme_id}
+    names = {
+        theme.id: theme.name
+        for theme in (
+            await session.execute(select(Theme).where(col(Theme.id).in_(theme_ids)))
+        ).scalars()
+    }
     return [
         IdeaRow(
             id=idea.id or 0,
@@ -149,6 +161,10 @@ async def export_rows(*, session: AsyncSession) -> list[IdeaRow]:
             permalink=idea.permalink,
             channel_id=idea.channel_id,
             message_ts=idea.message_ts,
+            theme_id=idea.theme_id,
+            theme=names.get(idea.theme_id) if idea.theme_id else None,
+            challenge_id=idea.challenge_id,
+            challenge_won_at=as_utc(idea.challenge_won_at) if idea.challenge_won_at else None,
         )
         for idea in ideas
     ]

@@ -12,7 +12,7 @@ from bot.core.clock import today
 from bot.experiments import digest_blocks
 from bot.foundation.context import Context
 from bot.foundation.delivery import Delivery, deliver
-from storage import experiments
+from storage import challenges, experiments
 
 log = logging.getLogger(__name__)
 
@@ -67,12 +67,18 @@ async def run(
             started = await experiments.started_between(session=session, start=start, end=end)
             running = await experiments.running(session=session)
             concluded = await experiments.concluded_between(session=session, start=start, end=end)
+            # The coming week, from the day it is composed: a last call for ideas.
+            local_today = today(ctx.settings.tz)
+            closing = await challenges.closing_between(
+                session=session, start=local_today, end=local_today + WEEK - timedelta(days=1)
+            )
         counts.update(started=len(started), running=len(running), concluded=len(concluded))
         return digest_blocks.digest(
             started=started,
             running=running,
             concluded=concluded,
             today=today(ctx.settings.tz),
+            closing=closing,
         )
 
     delivery = await deliver(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from slack_sdk.models.blocks import (
@@ -19,12 +19,14 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.challenges import blocks as challenge_blocks
 from bot.experiments.blocks import days_left
 from bot.ideas.blocks import CHANGE_STATUS_ACTION, NEW_IDEA_ACTION
 from bot.slack.blocks import linked_title, sections
-from bot.slack.text import VIEW_BLOCK_LIMIT
+from bot.slack.text import VIEW_BLOCK_LIMIT, escape
 from bot.statuses.blocks import badge, idea_title
-from storage.models import Experiment, Idea
+from bot.themes.rules import overdue_mark
+from storage.models import Challenge, Experiment, Idea
 
 REVIEW_PAGE_ACTION = "home_review_page"
 MY_IDEAS_SHOWN = 10
@@ -50,6 +52,13 @@ class HomeData:
     review: Sequence[Idea] = ()
     review_total: int = 0
     review_page: int = 0
+    # Idea id → days past REVIEW_WITHIN_DAYS, for the ideas in `review` still waiting for
+    # their first decision past it.
+    overdue: Mapping[int, int] = field(default_factory=dict)
+    # The themes a person who is not an admin owns: their review queue is of those themes.
+    owned_themes: Sequence[str] = ()
+    # Open challenges, the soonest to close first, each with a Submit an idea button.
+    open_challenges: Sequence[Challenge] = ()
 
 
 def _votes(count: int) -> str:
@@ -76,6 +85,9 @@ def home_view(data: HomeData) -> View:
         ),
         DividerBlock(),
     ]
+    if data.open_challenges:
+        blocks.extend(challenge_blocks.home_section(data.open_challenges, today=data.today))
+        blocks.append(DividerBlock())
     if data.my_ideas:
         lines = [
             f"• #{idea.id} {idea_title(idea)} · {badge(idea.status)} · {_votes(votes)}"
@@ -108,7 +120,7 @@ def home_view(data: HomeData) -> View:
     ]
     blocks.append(DividerBlock())
     blocks.extend(sections(f"*{data.month} so far*\n" + " · ".join(numbers)))
-    if data.is_admin:
+    if data.is_admin or data.owned_themes:
         blocks.extend(_review(data))
     return View(type="home", blocks=blocks[:VIEW_BLOCK_LIMIT])
 
@@ -126,11 +138,13 @@ def _review(data: HomeData) -> list[Block]:
         )
     )
     for idea in data.review:
+        late = data.overdue.get(idea.id or 0)
+        mark = f" · {overdue_mark(late)}" if late else ""
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(
                     text=f"#{idea.id} {idea_title(idea, 120)} · {badge(idea.status)} · "
-                    f"shared {idea.created_at:%-d %b} by <@{idea.author_id}>"
+                    f"shared {idea.created_at:%-d %b} by <@{idea.author_id}>{mark}"
                 ),
                 accessory=ButtonElement(
                     text="Change status", action_id=CHANGE_STATUS_ACTION, value=str(idea.id)
@@ -156,9 +170,10 @@ def _review(data: HomeData) -> list[Block]:
         )
     if pages:
         blocks.append(ActionsBlock(elements=pages))
-    blocks.append(
-        ContextBlock(
-            elements=[MarkdownTextObject(text="Only admins see this part of the Home tab.")]
-        )
+    who = (
+        "Only admins see this part of the Home tab."
+        if data.is_admin
+        else "The ideas in the themes you own: " + ", ".join(map(escape, data.owned_themes)) + "."
     )
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=who)]))
     return blocks

@@ -24,8 +24,10 @@ from bot.foundation.context import Context
 from bot.home import blocks
 from bot.ideas.leaderboard import parse_period
 from bot.slack.posting import SLACK_FAILURES, error_code
-from storage import home, votes
+from bot.themes import rules as theme_rules
+from storage import challenges, home, themes, votes
 from storage.models import Idea
+from storage.vocabulary import ChallengeStatus
 
 log = logging.getLogger(__name__)
 
@@ -109,28 +111,51 @@ class HomePublisher:
                 session=session, since=month.since, limit=blocks.TOP_SHOWN
             )
             numbers = await home.month_numbers(session=session, since=month.since)
+            open_challenges = await challenges.in_status(
+                session=session, statuses=[ChallengeStatus.OPEN]
+            )
             review: list[Idea] = []
             review_total = 0
-            if is_admin:
-                review, review_total = await home.review_queue(
-                    session=session,
-                    offset=page * blocks.REVIEW_PAGE_SIZE,
-                    limit=blocks.REVIEW_PAGE_SIZE,
-                )
+            # A theme's owner who is not an admin reviews the ideas in their own themes.
+            owned = [] if is_admin else await themes.owned_by(session=session, user_id=user_id)
+            if is_admin or owned:
+
+                async def queue(number: int) -> tuple[list[Idea], int]:
+                    offset, limit = number * blocks.REVIEW_PAGE_SIZE, blocks.REVIEW_PAGE_SIZE
+                    if is_admin:
+                        return await home.review_queue(session=session, offset=offset, limit=limit)
+                    return await themes.review_queue_in(
+                        session=session,
+                        theme_ids=[theme.id or 0 for theme in owned],
+                        offset=offset,
+                        limit=limit,
+                    )
+
+                review, review_total = await queue(page)
                 if not review and review_total and page:
                     page = (review_total - 1) // blocks.REVIEW_PAGE_SIZE
                     self._pages[user_id] = page
-                    review, review_total = await home.review_queue(
-                        session=session,
-                        offset=page * blocks.REVIEW_PAGE_SIZE,
-                        limit=blocks.REVIEW_PAGE_SIZE,
-                    )
+                    review, review_total = await queue(page)
         # In a stable order, so that Homes built at the same time share their look-ups and
         # each build after them looks up people the earlier ones did not reach.
         known = await ctx.users.some(
             sorted(numbers.people), look_up=PEOPLE_LOOKED_UP, wait=PEOPLE_WAIT_SECONDS
         )
         titles = {person: user.title for person, user in known.items()}
+        local_today = today(settings.tz, now=now)
+        overdue = {
+            idea.id or 0: late
+            for idea in review
+            if (
+                late := theme_rules.days_overdue(
+                    idea.status,
+                    idea.created_at,
+                    today=local_today,
+                    tz=settings.tz,
+                    within=settings.review_within_days,
+                )
+            )
+        }
         return blocks.home_view(
             blocks.HomeData(
                 user_id=user_id,
@@ -149,5 +174,8 @@ class HomePublisher:
                 review=review,
                 review_total=review_total,
                 review_page=page,
+                overdue=overdue,
+                owned_themes=[theme.name for theme in owned],
+                open_challenges=open_challenges,
             )
         )

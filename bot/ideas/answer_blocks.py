@@ -50,7 +50,7 @@ def help_message(*, ideas_channel: str, vote_emojis: Sequence[str], unknown: str
         "• `/idea themes`: where the company is going, and who reviews ideas for each theme. "
         "Pick one in the `/idea` form, or with *Pick a theme* in your idea's ⋯ menu. Admins "
         "manage them with `/idea theme add`, `edit &lt;name&gt;`, `archive &lt;name&gt;`.\n"
-        "• `/idea challenges`: the open \"How might we …?\" challenges; answer one with "
+        '• `/idea challenges`: the open "How might we …?" challenges; answer one with '
         "*Submit an idea* on its card. Admins and theme owners start one with "
         "`/idea challenge`.\n"
         "• `/idea retry`: post again any of your ideas that Slack could not post earlier.\n"

@@ -10,6 +10,8 @@ from slack_bolt.response import BoltResponse
 from bot.server.runtime import Runtime
 from handlers import (
     actions,
+    challenges,
+    challenges_close,
     commands,
     events,
     home,
@@ -17,6 +19,7 @@ from handlers import (
     messages,
     shortcuts,
     statuses,
+    themes,
     views,
     welcome,
 )
@@ -58,7 +61,10 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     messages.register(app, runtime)
     commands.register(app, runtime)
     actions.register(app, runtime)
+    challenges.register(app, runtime)
+    challenges_close.register(app, runtime)
     statuses.register(app, runtime, runtime.home)
+    themes.register(app, runtime)
     views.register(app, runtime)
 
 

@@ -67,8 +67,16 @@ def build_parser() -> argparse.ArgumentParser:
         "YYYY-Www for experiment-digest (default: the latest due week)",
     )
 
-    export = commands.add_parser("export", help="print every idea (or award) to stdout")
+    export = commands.add_parser(
+        "export", help="print every idea (or award, theme, challenge) to stdout"
+    )
     export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument(
+        "--what",
+        choices=("ideas", "themes", "challenges"),
+        default="ideas",
+        help="what to export (default: ideas, each with its theme and challenge)",
+    )
     export.add_argument(
         "--awards", action="store_true", help="the monthly awards as announced, not the ideas"
     )
@@ -107,7 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "migrate":
             return asyncio.run(_migrate(env))
         if command == "export":
-            return asyncio.run(_export(env, args.format, awards=args.awards))
+            what = "awards" if args.awards else args.what
+            return asyncio.run(_export(env, args.format, what=what))
         if command == "reconcile":
             return asyncio.run(_reconcile(env, args.days))
         if command == "job":
@@ -266,10 +275,8 @@ async def _ready(settings: Settings) -> None:
         raise SettingsError(str(error)) from None
 
 
-async def _export(env: dict[str, str], fmt: str, *, awards: bool) -> int:
+async def _export(env: dict[str, str], fmt: str, *, what: str) -> int:
     from bot.ideas import export
-    from storage import awards as award_store
-    from storage import ideas
     from storage.database import Database
 
     settings = load_settings(env, require_slack=False)
@@ -277,12 +284,7 @@ async def _export(env: dict[str, str], fmt: str, *, awards: bool) -> int:
     db = Database(settings.database_url)
     try:
         async with db.session() as session:
-            if awards:
-                records = export.award_records(await award_store.everything(session=session))
-                columns = export.AWARD_COLUMNS
-            else:
-                records = export.idea_records(await ideas.export_rows(session=session))
-                columns = export.IDEA_COLUMNS
+            records, columns = await export.collect(session, what)
     finally:
         await db.dispose()
     if fmt == "json":

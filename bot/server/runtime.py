@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.challenges.card import CardRefresher
+from bot.challenges.entries import EntryLister
 from bot.core.metrics import Metrics
 from bot.core.settings import Settings
 from bot.foundation.context import Context
@@ -29,6 +31,8 @@ class Runtime(Context):
     votes: VoteRecorder = field(init=False)
     notices: StatusNotifier = field(init=False)
     home: HomePublisher = field(init=False)
+    challenge_cards: CardRefresher = field(init=False)
+    challenge_entries: EntryLister = field(init=False)
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -45,8 +49,11 @@ class Runtime(Context):
             self.db,
             self.users,
             vote_emojis=self.settings.vote_emojis,
-            on_change=self.posts.request,
+            on_change=self._votes_changed,
         )
+        self.challenge_cards = CardRefresher(self)
+        self.challenge_entries = EntryLister(self, on_listed=self.challenge_cards.request)
+        self.signals.idea_posted = self.challenge_entries.idea_posted
         self.signals.idea_changed = self._idea_changed
         self.signals.status_changed = self.notices.queue
         self.metrics.watch_votes(self.votes.verdicts)
@@ -56,6 +63,13 @@ class Runtime(Context):
         if idea.channel_id and idea.message_ts:
             self.votes.forget_post(idea.channel_id, idea.message_ts)
         self.posts.request(idea.id or 0)
+        if idea.challenge_id:
+            self.challenge_cards.request(idea.challenge_id)
+
+    def _votes_changed(self, idea_id: int) -> None:
+        self.posts.request(idea_id)
+        # A vote on an idea in a challenge changes its card's count of voters.
+        self.challenge_cards.votes_changed(idea_id)
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -78,4 +92,6 @@ class Runtime(Context):
         await self.votes.drain()
         await self.notices.drain()
         await self.posts.drain()
+        await self.challenge_entries.drain()
+        await self.challenge_cards.drain()
         await self.db.dispose()

@@ -122,7 +122,7 @@ async def test_an_archived_themes_ideas_keep_it_and_say_so(bot: Harness) -> None
             idea = (await session.execute(select(Idea))).scalars().first()
         return idea if idea and idea.permalink else None
 
-    idea = await posted() or await eventually(posted)
+    idea = await eventually(posted)
     async with bot.db.session() as session:
         await themes.set_archived(session=session, theme_id=theme_id, archived_at=idea.created_at)
     await bot.runtime.posts.update_now(idea.id or 0)

@@ -73,7 +73,7 @@ async def test_the_idea_button_opens_a_form_prefilled_with_the_idea(lab: Harness
     idea = await lab.share_idea("Shorter stand-ups")
     assert idea.message_ts is not None
     post = lab.fake.message(IDEAS_CHANNEL, idea.message_ts)
-    [button, _change_status] = [
+    [button, _change_status, _menu] = [
         element
         for block in post["blocks"]
         if block["type"] == "actions"
