@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,9 +32,14 @@ async def running_experiments_of(*, session: AsyncSession, owner_id: str) -> lis
     return list(result.scalars())
 
 
-async def review_queue(*, session: AsyncSession, offset: int, limit: int) -> tuple[list[Idea], int]:
-    """Posted ideas waiting for a decision, oldest first, one page; and how many in all."""
-    waiting = (col(Idea.status).in_(WAITING_FOR_REVIEW), col(Idea.message_ts).is_not(None))
+async def review_queue(
+    *, session: AsyncSession, offset: int, limit: int, theme_ids: Iterable[int] | None = None
+) -> tuple[list[Idea], int]:
+    """Posted ideas waiting for a decision (only those in `theme_ids`, when given), oldest
+    first, one page; and how many in all."""
+    waiting = [col(Idea.status).in_(WAITING_FOR_REVIEW), col(Idea.message_ts).is_not(None)]
+    if theme_ids is not None:
+        waiting.append(col(Idea.theme_id).in_(set(theme_ids)))
     total = await session.execute(select(sa.func.count()).select_from(Idea).where(*waiting))
     page = await session.execute(
         select(Idea)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from storage.models import Idea, Theme
-from storage.vocabulary import WAITING_FOR_REVIEW, IdeaStatus
+from storage.vocabulary import IdeaStatus
 
 
 async def create_theme(
@@ -142,27 +142,3 @@ async def posted_ideas_in(*, session: AsyncSession, theme_id: int) -> list[Idea]
         .order_by(col(Idea.id))
     )
     return list(result.scalars())
-
-
-async def review_queue_in(
-    *, session: AsyncSession, theme_ids: Iterable[int], offset: int, limit: int
-) -> tuple[list[Idea], int]:
-    """Like the admins' review queue (`storage.home.review_queue`), for these themes' ideas:
-    posted and waiting for a decision, oldest first, one page; and how many in all."""
-    ids = set(theme_ids)
-    if not ids:
-        return [], 0
-    waiting = (
-        col(Idea.theme_id).in_(ids),
-        col(Idea.status).in_(WAITING_FOR_REVIEW),
-        col(Idea.message_ts).is_not(None),
-    )
-    total = await session.execute(select(sa.func.count()).select_from(Idea).where(*waiting))
-    page = await session.execute(
-        select(Idea)
-        .where(*waiting)
-        .order_by(col(Idea.created_at), col(Idea.id))
-        .offset(offset)
-        .limit(limit)
-    )
-    return list(page.scalars()), int(total.scalar_one())

@@ -51,9 +51,17 @@ def submit_button(challenge: Challenge) -> ButtonElement:
     )
 
 
-def card(challenge: Challenge, *, theme: Theme | None, turnout: Turnout, today: date) -> dict:
+def card(
+    challenge: Challenge,
+    *,
+    theme: Theme | None,
+    turnout: Turnout,
+    today: date,
+    winners: Sequence[Idea] = (),
+) -> dict:
     """The challenge's card, drawn from its status: open cards take ideas (a scheduled one is
-    drawn as it will be once posted, open), closed ones say that voting goes on."""
+    drawn as it will be once posted, open), closed ones say that voting goes on, decided ones
+    name their winners."""
     is_open = challenge.status in (ChallengeStatus.SCHEDULED, ChallengeStatus.OPEN)
     header = truncate(
         f"{emoji_of(theme)} {' '.join(challenge.question.split())}", HEADER_TEXT_LIMIT
@@ -61,9 +69,12 @@ def card(challenge: Challenge, *, theme: Theme | None, turnout: Turnout, today: 
     facts = [f"*Sponsor:* <@{challenge.sponsor_id}>"]
     if theme is not None:
         facts.append(f"*Theme:* {emoji_of(theme)} {escape(theme.name)}")
-    facts.append(
-        f"*{rules.deadline(challenge.closes_on, today=today)}*" if is_open else f"*{CLOSED_NOTE}.*"
-    )
+    if is_open:
+        facts.append(f"*{rules.deadline(challenge.closes_on, today=today)}*")
+    elif challenge.status == ChallengeStatus.DECIDED:
+        facts.append(decided_line(winners))
+    else:
+        facts.append(f"*{CLOSED_NOTE}.*")
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=header)),
         *sections(f"*Why it matters*\n{escape(challenge.why)}"),
@@ -82,6 +93,17 @@ def card(challenge: Challenge, *, theme: Theme | None, turnout: Turnout, today: 
     )
     text = f"Challenge: {truncate(' '.join(challenge.question.split()), 200)}"
     return {"text": escape(text), "blocks": to_dicts(blocks)}
+
+
+def decided_line(winners: Sequence[Idea]) -> str:
+    """ "🏆 Winners: #12 Summary by @author, …", or that it closed without one."""
+    if not winners:
+        return "*Closed without a winner.*"
+    named = ", ".join(
+        f"{linked_title(f'#{idea.id} {idea.text}', idea.permalink, 60)} by <@{idea.author_id}>"
+        for idea in winners
+    )
+    return f":trophy: *Winner{'s' if len(winners) > 1 else ''}:* {named}"
 
 
 def entry_reply(idea: Idea) -> dict:

@@ -42,8 +42,17 @@ async def compose_card(ctx: Context, challenge: Challenge, *, now: datetime) -> 
             else None
         )
         turnout = await challenges.turnout(session=session, challenge_id=challenge.id or 0)
+        won = (
+            await challenges.winners(session=session, challenge_id=challenge.id or 0)
+            if challenge.status == ChallengeStatus.DECIDED
+            else []
+        )
     return blocks.card(
-        challenge, theme=theme, turnout=turnout, today=today(ctx.settings.tz, now=now)
+        challenge,
+        theme=theme,
+        turnout=turnout,
+        today=today(ctx.settings.tz, now=now),
+        winners=won,
     )
 
 

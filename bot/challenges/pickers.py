@@ -11,6 +11,7 @@ from slack_sdk.models.views import View
 from bot.foundation.context import Context
 from bot.ideas import forms, rules
 from bot.slack.text import truncate
+from bot.themes import rules as theme_rules
 from storage import challenges, themes
 from storage.vocabulary import ChallengeStatus
 
@@ -68,8 +69,6 @@ async def checked_choice(ctx: Context, draft: rules.IdeaDraft) -> tuple[rules.Id
         if draft.theme_id is not None:
             theme = await themes.get_theme(session=session, theme_id=draft.theme_id)
             if theme is None or theme.archived_at is not None:
-                problems[rules.FORM_THEME] = (
-                    "This theme was archived a moment ago: pick another one, or none."
-                )
+                problems[rules.FORM_THEME] = theme_rules.ARCHIVED_MEANWHILE
     stored = rules.IdeaDraft(draft.text, draft.problem, draft.details, theme_id, draft.challenge_id)
     return stored, problems

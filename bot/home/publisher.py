@@ -122,13 +122,11 @@ class HomePublisher:
 
                 async def queue(number: int) -> tuple[list[Idea], int]:
                     offset, limit = number * blocks.REVIEW_PAGE_SIZE, blocks.REVIEW_PAGE_SIZE
-                    if is_admin:
-                        return await home.review_queue(session=session, offset=offset, limit=limit)
-                    return await themes.review_queue_in(
+                    return await home.review_queue(
                         session=session,
-                        theme_ids=[theme.id or 0 for theme in owned],
                         offset=offset,
                         limit=limit,
+                        theme_ids=None if is_admin else [theme.id or 0 for theme in owned],
                     )
 
                 review, review_total = await queue(page)

@@ -7,9 +7,10 @@ keep the themes in order. The post is redrawn with the theme once it is saved.
 from __future__ import annotations
 
 from slack_sdk.models.views import View
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.foundation.context import Context
-from bot.themes import forms
+from bot.themes import forms, rules
 from storage import ideas, themes
 from storage.models import Idea
 
@@ -28,16 +29,22 @@ def may_pick(ctx: Context, *, user_id: str, idea: Idea) -> bool:
     return user_id == idea.author_id or user_id in ctx.settings.admin_user_ids
 
 
+async def _idea_to_point(
+    ctx: Context, session: AsyncSession, *, user_id: str, idea_id: int | None
+) -> Idea | str:
+    """The idea, if this person may point it at a theme; otherwise why not."""
+    idea = await ideas.get_idea(session=session, idea_id=idea_id) if idea_id else None
+    if idea is None:
+        return GONE
+    return idea if may_pick(ctx, user_id=user_id, idea=idea) else NOT_YOURS
+
+
 async def pick_form(ctx: Context, *, user_id: str, idea_id: int | None) -> View | str:
     """The form to pick the idea's theme, or the private reply saying why not."""
-    if idea_id is None:
-        return GONE
     async with ctx.db.session() as session:
-        idea = await ideas.get_idea(session=session, idea_id=idea_id)
-        if idea is None:
-            return GONE
-        if not may_pick(ctx, user_id=user_id, idea=idea):
-            return NOT_YOURS
+        idea = await _idea_to_point(ctx, session, user_id=user_id, idea_id=idea_id)
+        if isinstance(idea, str):
+            return idea
         active = await themes.themes(session=session)
     if not active and idea.theme_id is None:
         return NO_THEMES
@@ -48,19 +55,17 @@ async def pick(
     ctx: Context, *, user_id: str, idea_id: int | None, theme_id: int | None
 ) -> str | None:
     """Point the idea at `theme_id` (None: no theme); the problem, if it could not be done."""
-    if idea_id is None:
-        return GONE
     async with ctx.db.session() as session:
-        idea = await ideas.get_idea(session=session, idea_id=idea_id)
-        if idea is None:
-            return GONE
-        if not may_pick(ctx, user_id=user_id, idea=idea):
-            return NOT_YOURS
+        idea = await _idea_to_point(ctx, session, user_id=user_id, idea_id=idea_id)
+        if isinstance(idea, str):
+            return idea
         if theme_id is not None:
             theme = await themes.get_theme(session=session, theme_id=theme_id)
             if theme is None or theme.archived_at is not None:
-                return "This theme was archived a moment ago: pick another one, or none."
-        changed = await themes.set_idea_theme(session=session, idea_id=idea_id, theme_id=theme_id)
+                return rules.ARCHIVED_MEANWHILE
+        changed = await themes.set_idea_theme(
+            session=session, idea_id=idea.id or 0, theme_id=theme_id
+        )
     if changed is not None and changed.message_ts:
         ctx.signals.idea_changed(changed)
     return None

@@ -137,3 +137,7 @@ def days_overdue(
 
 def overdue_mark(days: int) -> str:
     return f":alarm_clock: overdue ({days} day{'' if days == 1 else 's'})"
+
+
+# Said next to a theme picker when the theme chosen was archived while the form was open.
+ARCHIVED_MEANWHILE = "This theme was archived a moment ago: pick another one, or none."

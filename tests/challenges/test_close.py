@@ -4,10 +4,7 @@ when nobody answered, and posts made exactly once whatever Slack does."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
-
-import pytest
 
 from bot.challenges import closing_blocks, timeline
 from storage.vocabulary import ChallengeStatus
@@ -21,18 +18,11 @@ from tests.challenges.close_helpers import (
     broadcast,
     dms,
     entry,
-    headquarters,
     open_challenge,
     posts,
     reload,
 )
 from tests.harness import Harness
-
-
-@pytest.fixture
-async def hq(migrated_url: str) -> AsyncIterator[Harness]:
-    async with headquarters(migrated_url) as harness:
-        yield harness
 
 
 async def test_the_reminder_is_posted_once_two_days_before_the_close(hq: Harness) -> None:

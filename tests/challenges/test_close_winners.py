@@ -4,10 +4,7 @@ refused, and the people's choice when nobody picks."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-
-import pytest
 
 from bot.challenges import closing_blocks, timeline
 from storage.models import Idea
@@ -20,18 +17,11 @@ from tests.challenges.close_helpers import (
     broadcast,
     dms,
     entry,
-    headquarters,
     open_challenge,
     posts,
     reload,
 )
 from tests.harness import Harness, eventually
-
-
-@pytest.fixture
-async def hq(migrated_url: str) -> AsyncIterator[Harness]:
-    async with headquarters(migrated_url) as harness:
-        yield harness
 
 
 def picked(*idea_ids: int, note: str = "") -> dict[str, dict]:

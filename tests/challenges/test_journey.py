@@ -201,3 +201,10 @@ async def test_a_challenge_from_theme_to_winner(company: Harness) -> None:
         h.fake.message(IDEAS_CHANNEL, buddy.message_ts or "")
     )
     assert len(announced()) == 1
+    await eventually(
+        lambda: (
+            "Winner:*" in json.dumps(h.fake.message(IDEAS_CHANNEL, card["ts"]))
+            and "Lunch with the team" in json.dumps(h.fake.message(IDEAS_CHANNEL, card["ts"]))
+        ),
+        failure="the card never named its winner",
+    )
