@@ -759,7 +759,22 @@ async def test_text_no_database_can_hold_is_dropped_and_the_rest_kept(
     assert idea.text in ("Nap pods for the night shift", "Nap pods? for the night shift")
 
 
-SUBCOMMANDS = ["", "help ", "top ", "mine ", "status ", "history ", "experiment ", "unmute ", "zz "]
+SUBCOMMANDS = [
+    "",
+    "help ",
+    "top ",
+    "mine ",
+    "status ",
+    "history ",
+    "experiment ",
+    "unmute ",
+    "theme edit ",
+    "theme archive ",
+    "themes ",
+    "challenge ",
+    "challenges ",
+    "zz ",
+]
 INJECTION_PARTS = [part for part in INJECTION.split(" ") if part]
 typed_words = st.lists(
     st.one_of(st.text(max_size=25), st.sampled_from(INJECTION_PARTS)), max_size=6
