@@ -11,6 +11,7 @@ from slack_sdk.models.views import View
 from bot.foundation.context import Context
 from bot.ideas import forms, rules
 from bot.slack.text import truncate
+from bot.themes import forms as theme_forms
 from bot.themes import rules as theme_rules
 from storage import challenges, themes
 from storage.vocabulary import ChallengeStatus
@@ -24,7 +25,7 @@ async def idea_form_choices(ctx: Context) -> forms.FormChoices:
         active = await themes.themes(session=session)
         open_now = await challenges.in_status(session=session, statuses=[ChallengeStatus.OPEN])
     return forms.FormChoices(
-        themes=[(theme.id or 0, f":{theme.emoji}: {theme.name}") for theme in active],
+        themes=[(theme.id or 0, theme_forms.option_label(theme)) for theme in active],
         challenges=[
             (challenge.id or 0, truncate(f"#{challenge.id} {challenge.question}", LABEL_LIMIT))
             for challenge in open_now

@@ -3,6 +3,7 @@ for the sponsor and the channel) and saving it. Opening it is `bot.challenges.la
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from datetime import date
@@ -13,8 +14,11 @@ from slack_sdk.models.views import View
 from bot.challenges import forms, rules
 from bot.challenges.rules import ChallengeDraft, Field
 from bot.foundation.context import Context
+from bot.slack.modals import FORM_CHECK_SECONDS
 from bot.slack.posting import SLACK_FAILURES, error_code
 from bot.slack.users import LookupFailed
+from bot.themes import forms as theme_forms
+from bot.themes import rules as theme_rules
 from storage import challenges, themes
 from storage.models import Challenge, Theme
 from storage.vocabulary import ChallengeStatus
@@ -47,7 +51,7 @@ async def form_for(ctx: Context, *, user_id: str, today: date) -> View | None:
     if not _may_start(ctx, user_id, active):
         return None
     return forms.challenge_form(
-        themes=[(theme.id or 0, f":{theme.emoji}: {theme.name}") for theme in active],
+        themes=[(theme.id or 0, theme_forms.option_label(theme)) for theme in active],
         today=today,
         ideas_channel=ctx.settings.ideas_channel,
         sponsor_id=user_id,
@@ -61,14 +65,18 @@ async def problems(ctx: Context, draft: ChallengeDraft, *, today: date) -> dict[
         async with ctx.db.session() as session:
             theme = await themes.get_theme(session=session, theme_id=draft.theme_id)
         if theme is None or theme.archived_at is not None:
-            found[Field.THEME] = "That theme is archived now: pick another, or none."
+            found[Field.THEME] = theme_rules.ARCHIVED_MEANWHILE
+    checks = {Field.CHANNEL: _channel_problem(ctx, draft.channel_id or ctx.settings.ideas_channel)}
     if draft.sponsor_id and Field.SPONSOR not in found:
-        problem = await _sponsor_problem(ctx, draft.sponsor_id)
+        checks[Field.SPONSOR] = _sponsor_problem(ctx, draft.sponsor_id)
+    tasks = {field: asyncio.ensure_future(check) for field, check in checks.items()}
+    done, late = await asyncio.wait(tasks.values(), timeout=FORM_CHECK_SECONDS)
+    for task in late:
+        task.cancel()
+    for field, task in tasks.items():
+        problem = task.result() if task in done else TRY_AGAIN
         if problem:
-            found[Field.SPONSOR] = problem
-    problem = await _channel_problem(ctx, draft.channel_id or ctx.settings.ideas_channel)
-    if problem:
-        found[Field.CHANNEL] = problem
+            found[field] = problem
     return found
 
 

@@ -12,6 +12,11 @@ from bot.slack.posting import SLACK_FAILURES, error_code
 
 log = logging.getLogger(__name__)
 
+# Slack shows an error in a form whose submission is not answered within three seconds: the
+# Slack look-ups made before answering (is the owner a person, is the bot in the channel) get
+# this long together, and past it the form asks to submit again.
+FORM_CHECK_SECONDS = 2.0
+
 
 async def open_modal(client: AsyncWebClient, trigger_id: str, view: View) -> bool:
     """Whether Slack opened the modal; a refusal is logged."""

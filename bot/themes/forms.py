@@ -97,10 +97,15 @@ def form_theme_id(view: dict) -> int | None:
     return typed.parse_id(payload.metadata(view).get("theme_id"))
 
 
+def option_label(theme: Theme) -> str:
+    """A theme as a picker shows it: plain text, where Slack still draws the emoji."""
+    return f":{theme.emoji}: {theme.name}"
+
+
 def pick_theme_form(idea: Idea, active: Sequence[Theme]) -> View:
     """Which theme the idea serves: one of the active themes, or none."""
     options = [(NO_THEME, "No theme")]
-    options += [(str(theme.id), f":{theme.emoji}: {theme.name}") for theme in active]
+    options += [(str(theme.id), option_label(theme)) for theme in active]
     current = str(idea.theme_id) if idea.theme_id else NO_THEME
     return form(
         PICK_THEME_FORM,

@@ -7,6 +7,7 @@ Archiving takes a theme out of the pickers; its ideas keep it, and their posts s
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from slack_sdk.models.views import View
 from sqlalchemy.exc import IntegrityError
 
 from bot.foundation.context import Context
+from bot.slack.modals import FORM_CHECK_SECONDS
 from bot.slack.users import LookupFailed
 from bot.themes import blocks, forms, rules
 from storage import themes
@@ -51,8 +53,9 @@ async def form_for(ctx: Context, *, user_id: str, command: rules.ThemeCommand) -
 async def owner_problem(ctx: Context, owner_id: str) -> str | None:
     """Why this person cannot own a theme, or None."""
     try:
-        person = await ctx.users.get(owner_id)
-    except LookupFailed as error:
+        async with asyncio.timeout(FORM_CHECK_SECONDS):
+            person = await ctx.users.get(owner_id)
+    except (LookupFailed, TimeoutError) as error:
         log.warning("could not check theme owner %s: %s", owner_id, error)
         return "Slack couldn't tell me who this is just now. Please submit again in a moment."
     if person is None:

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.challenges import card, entries, launch
+from bot.challenges import card, entries, launch, service
 from bot.challenges.blocks import SUBMIT_ACTION
 from storage import challenges, themes
 from storage.models import Challenge, Idea
@@ -438,3 +438,14 @@ async def test_a_closed_card_says_voting_goes_on_and_has_no_button(arena: Harnes
     (closed,) = cards(arena)
     assert "Closed: voting on its ideas goes on" in shown(closed)
     assert SUBMIT_ACTION not in shown(closed) and "Closes " not in shown(closed)
+
+
+async def test_slack_too_slow_to_check_the_form_asks_to_submit_again(arena: Harness) -> None:
+    # Slack wants the form answered within three seconds: the checks get two, then the form
+    # says so, with everything typed kept, and nothing is saved.
+    arena.fake.set_delay("conversations.info", 3)
+
+    reply = await arena.submit_view("challenge_form", challenge_form(), user=ADMIN)
+
+    assert reply.json()["errors"]["channel"] == service.TRY_AGAIN
+    assert await stored(arena) == []

@@ -499,3 +499,14 @@ async def test_a_review_dm_slack_refused_is_posted_by_the_one_minute_retry(lab: 
     assert posted == 1
     reviews_sent = [m for m in dms_to(lab, OWNER) if "waiting for your first decision" in m["text"]]
     assert len(reviews_sent) == 1
+
+
+async def test_slack_too_slow_to_say_who_the_owner_is_asks_to_submit_again(lab: Harness) -> None:
+    people(lab)
+    lab.fake.set_delay("users.info", 3)
+
+    reply = await lab.submit_view(forms.THEME_FORM, theme_values("Speed"), user=ADMIN)
+
+    assert "submit again" in reply.json()["errors"][theme_rules.F_OWNER]
+    async with lab.db.session() as session:
+        assert (await session.execute(select(Theme.name))).scalars().all() == []
