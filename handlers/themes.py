@@ -40,10 +40,7 @@ def register(app: AsyncApp, ctx: Context) -> None:
 
 def _menu_choice(body: dict) -> tuple[str, int | None]:
     """`pick_theme:12` → ("pick_theme", 12): what was chosen in the ⋯ menu, and for which idea."""
-    actions = body.get("actions")
-    first = payload.as_dict(actions[0] if isinstance(actions, list) and actions else None)
-    value = payload.as_text(payload.as_dict(first.get("selected_option")).get("value"))
-    what, _, idea = value.partition(":")
+    what, _, idea = payload.action_value(body).partition(":")
     return what, typed.parse_id(idea)
 
 

@@ -28,10 +28,12 @@ _USER_ID = re.compile(r"[UW][A-Z0-9]{2,31}")
 
 
 def action_value(body: dict) -> str:
-    """The clicked button's value."""
+    """The clicked button's value, or the value of the option chosen in a menu (an overflow
+    or a select sends `selected_option` instead of `value`)."""
     actions = body.get("actions")
-    first = actions[0] if isinstance(actions, list) and actions else None
-    return as_text(as_dict(first).get("value"))
+    first = as_dict(actions[0] if isinstance(actions, list) and actions else None)
+    chosen = as_dict(first.get("selected_option"))
+    return as_text(chosen.get("value") if chosen else first.get("value"))
 
 
 def user_id(body: dict) -> str:
