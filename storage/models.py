@@ -57,6 +57,7 @@ class Idea(SQLModel, table=True):
     challenge_entry_ts: str | None = Field(default=None, max_length=32)
     # When the challenge's sponsor (or the people, by their votes) chose it as a winner.
     challenge_won_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    author_department: str | None = Field(default=None, max_length=80)  # when it was posted
 
 
 class VoteReaction(SQLModel, table=True):
@@ -87,6 +88,7 @@ class VoteReaction(SQLModel, table=True):
     event_ts: str = Field(max_length=32)
     created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    voter_department: str | None = Field(default=None, max_length=80)  # when they voted
 
 
 class Experiment(SQLModel, table=True):

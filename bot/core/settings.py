@@ -14,6 +14,7 @@ from dotenv import dotenv_values
 from pydantic import Field, PlainValidator, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 
+from bot.core import department_values as departments
 from bot.core import setting_values as parse
 
 DEFAULT_DATABASE_URL = "sqlite:///./lightbulb.db"
@@ -28,6 +29,9 @@ DEFAULT_SCHEDULES = {
     "LEARNING_PROMPTS_SCHEDULE": "0 * * * *",
     "THEME_REVIEW_SCHEDULE": "0 9 * * mon",
     "CHALLENGES_SCHEDULE": "*/5 * * * *",
+    "PEOPLE_REFRESH_SCHEDULE": "0 4 * * *",
+    "EXPLORATION_SCHEDULE": "*/15 * * * fri",
+    "REPORT_SCHEDULE": "0 9 2 * *",
 }
 DEFAULT_REVIEW_WITHIN_DAYS = 14
 
@@ -65,6 +69,19 @@ class Settings:
     challenges_schedule: str = DEFAULT_SCHEDULES["CHALLENGES_SCHEDULE"]
     # A theme's owner makes a first decision on each new idea in their theme within this.
     review_within_days: int = DEFAULT_REVIEW_WITHIN_DAYS
+    # Where a person's department comes from: title, usergroups or field.
+    department_source: str = "title"
+    department_groups: tuple[str, ...] = ()
+    department_field: str = ""
+    # (pattern, department) pairs for titles, first match wins; empty: the title itself.
+    department_titles: tuple[tuple[str, str], ...] = ()
+    # User group handles whose members are asked about their exploration time; empty: nobody.
+    exploration_groups: tuple[str, ...] = ()
+    # The monthly report for leaders goes here; empty: no report.
+    leaders_channel: str = ""
+    people_refresh_schedule: str = DEFAULT_SCHEDULES["PEOPLE_REFRESH_SCHEDULE"]
+    exploration_schedule: str = DEFAULT_SCHEDULES["EXPLORATION_SCHEDULE"]
+    report_schedule: str = DEFAULT_SCHEDULES["REPORT_SCHEDULE"]
 
     @property
     def tz(self) -> ZoneInfo:
@@ -163,6 +180,25 @@ class _Environment(BaseSettings):
     REVIEW_WITHIN_DAYS: Annotated[int, parse.parsed(parse.days)] = parse.default(
         str(DEFAULT_REVIEW_WITHIN_DAYS)
     )
+    DEPARTMENT_SOURCE: Annotated[str, parse.parsed(departments.department_source)] = parse.default(
+        "title"
+    )
+    DEPARTMENT_GROUPS: Annotated[tuple[str, ...], PlainValidator(departments.department_groups)] = (
+        parse.default("")
+    )
+    DEPARTMENT_FIELD: Annotated[str, PlainValidator(departments.department_field)] = parse.default(
+        ""
+    )
+    DEPARTMENT_TITLES: Annotated[
+        tuple[tuple[str, str], ...], parse.parsed(departments.title_patterns)
+    ] = parse.default("")
+    EXPLORATION_GROUPS: Annotated[tuple[str, ...], parse.parsed(departments.handles)] = (
+        parse.default("")
+    )
+    LEADERS_CHANNEL: Annotated[str, parse.parsed(departments.optional_channel)] = parse.default("")
+    PEOPLE_REFRESH_SCHEDULE: _Schedule = parse.default(DEFAULT_SCHEDULES["PEOPLE_REFRESH_SCHEDULE"])
+    EXPLORATION_SCHEDULE: _Schedule = parse.default(DEFAULT_SCHEDULES["EXPLORATION_SCHEDULE"])
+    REPORT_SCHEDULE: _Schedule = parse.default(DEFAULT_SCHEDULES["REPORT_SCHEDULE"])
     SLACK_API_URL: str = ""
     DATABASE_URL: str = DEFAULT_DATABASE_URL
     METRICS_HOST: str = "127.0.0.1"

@@ -14,11 +14,11 @@ from sqlalchemy.exc import DBAPIError
 from bot.core import logs
 from bot.core.settings import (
     DEFAULT_DATABASE_URL,
-    Settings,
     SettingsError,
     load_settings,
     read_environment,
 )
+from bot.server import cli_data
 from storage.database import DatabaseUrlError, passwords_in, redacted, scrub
 
 EXIT_CONFIG = 2
@@ -67,19 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         "YYYY-Www for experiment-digest (default: the latest due week)",
     )
 
-    export = commands.add_parser(
-        "export", help="print every idea (or award, theme, challenge) to stdout"
-    )
-    export.add_argument("--format", choices=("csv", "json"), default="csv")
-    export.add_argument(
-        "--what",
-        choices=("ideas", "themes", "challenges"),
-        default="ideas",
-        help="what to export (default: ideas, each with its theme and challenge)",
-    )
-    export.add_argument(
-        "--awards", action="store_true", help="the monthly awards as announced, not the ideas"
-    )
+    cli_data.add_parsers(commands)
     return parser
 
 
@@ -114,9 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command == "migrate":
             return asyncio.run(_migrate(env))
-        if command == "export":
-            what = "awards" if args.awards else args.what
-            return asyncio.run(_export(env, args.format, what=what))
+        if command in cli_data.COMMANDS:
+            return asyncio.run(cli_data.run(command, env, args))
         if command == "reconcile":
             return asyncio.run(_reconcile(env, args.days))
         if command == "job":
@@ -221,7 +208,7 @@ async def _job(env: dict[str, str], name: str, period: str | None) -> int:
     if period is not None and JOBS[name].period_of is None:
         raise SettingsError(f"Job {name} has no periods; run it without --period.")
     settings = load_settings(env)
-    await _ready(settings)
+    await cli_data.ready(settings)
     runtime = Runtime.build(settings)
     try:
         report = await run_job(name, runtime, now=datetime.now(UTC), period=period)
@@ -241,7 +228,7 @@ async def _jobs(env: dict[str, str]) -> int:
     from storage import job_runs
 
     settings = load_settings(env)
-    await _ready(settings)
+    await cli_data.ready(settings)
     runtime = Runtime.build(settings)
     now = datetime.now(UTC)
     try:
@@ -262,33 +249,4 @@ async def _jobs(env: dict[str, str]) -> int:
             print(
                 f"  latest:   {run.period} {run.status}" + (f" ({run.error})" if run.error else "")
             )
-    return 0
-
-
-async def _ready(settings: Settings) -> None:
-    """Refuse to run a job against a database that is not migrated."""
-    from storage import migrate
-
-    try:
-        await migrate.ensure_migrated(settings.database_url)
-    except (migrate.SchemaNotReady, DatabaseUrlError) as error:
-        raise SettingsError(str(error)) from None
-
-
-async def _export(env: dict[str, str], fmt: str, *, what: str) -> int:
-    from bot.ideas import export
-    from storage.database import Database
-
-    settings = load_settings(env, require_slack=False)
-    await _ready(settings)
-    db = Database(settings.database_url)
-    try:
-        async with db.session() as session:
-            records, columns = await export.collect(session, what)
-    finally:
-        await db.dispose()
-    if fmt == "json":
-        export.write_json(records, sys.stdout)
-    else:
-        export.write_csv(records, columns, sys.stdout)
     return 0

@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 import storage.claim_models  # noqa: F401  (registers the tables on SQLModel.metadata)
 import storage.models  # noqa: F401
+import storage.people_models  # noqa: F401
 
 connection = context.config.attributes.get("connection")
 if connection is None:
