@@ -88,6 +88,8 @@ class FakeSlack:
         self._messages: dict[str, dict[str, dict]] = defaultdict(dict)
         self._reactions: dict[tuple[str, str], list[dict]] = {}
         self._users: dict[str, _User] = {}
+        # handle → (user group ID, name, members), as usergroups.list tells them
+        self._usergroups: dict[str, tuple[str, str, list[str]]] = {}
         self._faults: dict[str, deque[_Fault]] = defaultdict(deque)
         self._outages: dict[str, int] = {}
         self._lost_answers: dict[str, list[int]] = defaultdict(list)
@@ -249,6 +251,13 @@ class FakeSlack:
         is_bot: bool = False,
     ) -> None:
         self._users[user_id] = _User(user_id, name or user_id.lower(), tz, title, deleted, is_bot)
+
+    def add_usergroup(self, handle: str, *, name: str, users: list[str]) -> str:
+        """A user group `@handle` named `name` with these members; its ID is returned."""
+        known = self._usergroups.get(handle)
+        group_id = known[0] if known else f"S{len(self._usergroups) + 1:08d}"
+        self._usergroups[handle] = (group_id, name, list(users))
+        return group_id
 
     def set_reactions(self, channel: str, ts: str, reactions: list[dict]) -> None:
         self._reactions[(channel, ts)] = reactions
@@ -506,6 +515,17 @@ class FakeSlack:
             "members": [_user_json(user) for user in page],
             "response_metadata": {"next_cursor": str(start + limit) if more else ""},
         }
+
+    def _m_usergroups_list(self, args: dict) -> dict:
+        with_users = str(args.get("include_users") or "").lower() in ("1", "true")
+        groups = []
+        for handle, (group_id, name, users) in self._usergroups.items():
+            group: dict[str, Any] = {"id": group_id, "handle": handle, "name": name}
+            if with_users:
+                group["users"] = list(users)
+                group["user_count"] = len(users)
+            groups.append(group)
+        return {"usergroups": groups}
 
     def _m_conversations_open(self, args: dict) -> dict:
         users = args.get("users")
