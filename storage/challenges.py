@@ -202,17 +202,21 @@ async def extend(*, session: AsyncSession, challenge_id: int, closes_on: date, u
     return result.scalar_one_or_none() is not None
 
 
-async def voters_by_entry(*, session: AsyncSession, challenge_id: int) -> dict[int, set[str]]:
-    """Who votes now for each of the challenge's ideas (ideas without a vote are left out)."""
+async def departments_by_entry(*, session: AsyncSession, challenge_id: int) -> dict[int, int]:
+    """How many departments the current voters of each of the challenge's ideas came from,
+    as recorded when they voted (ideas without a department among their voters are left
+    out)."""
     result = await session.execute(
-        select(VoteReaction.idea_id, VoteReaction.voter_id)
+        select(VoteReaction.idea_id, sa.func.count(sa.distinct(col(VoteReaction.voter_department))))
         .join(Idea, col(Idea.id) == col(VoteReaction.idea_id))
-        .where(col(Idea.challenge_id) == challenge_id, col(VoteReaction.active))
+        .where(
+            col(Idea.challenge_id) == challenge_id,
+            col(VoteReaction.active),
+            col(VoteReaction.voter_department).is_not(None),
+        )
+        .group_by(col(VoteReaction.idea_id))
     )
-    voters: dict[int, set[str]] = {}
-    for idea_id, voter_id in result:
-        voters.setdefault(idea_id, set()).add(voter_id)
-    return voters
+    return {idea_id: int(departments) for idea_id, departments in result}
 
 
 async def decided_since(*, session: AsyncSession, since: datetime) -> list[Challenge]:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from storage.models import Challenge, Idea, Theme, utcnow
+from storage.people import department_of
 from storage.votes import vote_counts
 
 # A post claim older than this belongs to a worker that died mid-post; it may be taken over.
@@ -27,9 +28,12 @@ async def create_idea(
     theme_id: int | None = None,
     challenge_id: int | None = None,
 ) -> Idea:
-    """Store an idea before anything is posted, so a Slack failure cannot lose it."""
+    """Store an idea before anything is posted, so a Slack failure cannot lose it. It records
+    its author's department as it is now; an author not in `people` yet gets none, filled in
+    once they are looked up (`storage.people.backfill`)."""
     idea = Idea(
         author_id=author_id,
+        author_department=await department_of(session=session, user_id=author_id),
         text=text,
         problem=problem or None,
         details=details or None,

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from storage.models import Idea, VoteReaction, utcnow
+from storage.people_models import Person
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,10 @@ async def apply_reactions(*, session: AsyncSession, changes: Sequence[ReactionCh
 
     Idempotent: a change whose `event_ts` is not newer than the row's is skipped, so
     redeliveries and late retries are no-ops whatever order they arrive in.
+
+    A new row records the voter's department from `people` as it is now; a row taken back and
+    put on again keeps the department of its first vote. Voters not in `people` yet get none,
+    filled in once they are looked up (`storage.people.backfill`).
     """
     latest: dict[tuple[int, str, str], ReactionChange] = {}
     for change in changes:
@@ -46,6 +51,7 @@ async def apply_reactions(*, session: AsyncSession, changes: Sequence[ReactionCh
         {
             "idea_id": c.idea_id,
             "voter_id": c.voter_id,
+            "voter_key": c.voter_id,
             "emoji": c.emoji,
             "active": c.active,
             "event_ts": c.event_ts,
@@ -66,8 +72,16 @@ def _upsert(dialect: str) -> sa.Insert:
     and cached, where a multi-row VALUES clause would be compiled anew for every batch size.
     No RETURNING, which would route every row back through SQLAlchemy."""
     table = VoteReaction.metadata.tables[VoteReaction.__tablename__]
+    people = Person.metadata.tables[Person.__tablename__]
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(table)
+    # Read inside the insert, by primary key: no round trip, nothing to cache or go stale.
+    # The parameter has its own name: `voter_id` is taken by the column's own value.
+    department = (
+        sa.select(people.c.department)
+        .where(people.c.user_id == sa.bindparam("voter_key"))
+        .scalar_subquery()
+    )
+    statement = insert(table).values(voter_department=department)
     return statement.on_conflict_do_update(
         index_elements=["idea_id", "voter_id", "emoji"],
         set_={

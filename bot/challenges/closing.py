@@ -25,7 +25,7 @@ from bot.challenges.challenge_posts import (
     post_in_thread,
 )
 from bot.foundation.context import Context
-from bot.foundation.delivery import Delivery, NotReady, deliver
+from bot.foundation.delivery import Delivery, deliver
 from bot.slack.users import LookupFailed, SlackUser
 from storage import challenges, themes
 from storage.ideas import as_utc
@@ -189,10 +189,7 @@ async def _ask_to_pick(
     ctx: Context, challenge: Challenge, picker: str, *, job: str, now: datetime
 ) -> Delivery:
     async def compose() -> dict:
-        try:
-            top = await winners.ranked(ctx, challenge.id or 0, limit=rules.TOP_FOR_SPONSOR)
-        except LookupFailed as error:
-            raise NotReady(f"the voters' departments: {error}") from None
+        top = await winners.ranked(ctx, challenge.id or 0, limit=rules.TOP_FOR_SPONSOR)
         return blocks.pick_request(challenge, top, picker=picker, again=job == PICK_REMINDER_JOB)
 
     return await deliver(

@@ -9,7 +9,7 @@ and asks these; the claims make each post once, whenever it runs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -101,16 +101,3 @@ def winners_problem(chosen: Sequence[int], *, entries: Iterable[int]) -> str | N
     if not set(chosen) <= set(entries):
         return NOT_AN_ENTRY
     return None
-
-
-def department(title: str) -> str | None:
-    """A person's department is their profile title, however it is spaced or cased (as the
-    monthly awards count it)."""
-    cleaned = " ".join(title.split()).casefold()
-    return cleaned or None
-
-
-def departments_of(people: Iterable[str], titles: Mapping[str, str]) -> int | None:
-    """Distinct departments among `people`; None when none of them has one."""
-    found = {d for person in people if (d := department(titles.get(person, ""))) is not None}
-    return len(found) or None

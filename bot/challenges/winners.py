@@ -47,21 +47,14 @@ def _still_open(challenge: Challenge) -> str:
 
 
 async def ranked(ctx: Context, challenge_id: int, *, limit: int) -> list[blocks.Entry]:
-    """The challenge's `limit` ideas with the most votes, with their voters' departments.
-    Raises `LookupFailed` when Slack cannot say what someone's title is."""
+    """The challenge's `limit` ideas with the most votes, with how many departments their
+    voters came from when they voted."""
     async with ctx.db.session() as session:
         entries = (await challenges.entries(session=session, challenge_id=challenge_id))[:limit]
-        voters = await challenges.voters_by_entry(session=session, challenge_id=challenge_id)
-    ranked_entries = []
-    for idea, votes in entries:
-        titles = {}
-        for person in sorted(voters.get(idea.id or 0, set())):
-            user = await ctx.users.get(person)
-            if user is not None:
-                titles[person] = user.title
-        departments = rules.departments_of(voters.get(idea.id or 0, set()), titles)
-        ranked_entries.append(blocks.Entry(idea, votes, departments))
-    return ranked_entries
+        departments = await challenges.departments_by_entry(
+            session=session, challenge_id=challenge_id
+        )
+    return [blocks.Entry(idea, votes, departments.get(idea.id or 0)) for idea, votes in entries]
 
 
 async def _challenge(ctx: Context, challenge_id: int | None) -> Challenge | None:

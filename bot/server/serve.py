@@ -16,6 +16,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
 from bot.core.settings import Settings
+from bot.people.service import refresh_if_empty
 from bot.server.app import build_app
 from bot.server.connections import AcceptFailureLog
 from bot.server.http_server import Listener, build_metrics_app, build_web_app, start_http
@@ -74,6 +75,12 @@ async def serve(
     if scheduler is not None:
         # Periods missed while the bot was down are posted now, once.
         chores.add(asyncio.create_task(catch_up(runtime, now=datetime.now(UTC)), name="catch-up"))
+        # A workspace never read has no departments until its first refresh: read it now.
+        chores.add(
+            asyncio.create_task(
+                refresh_if_empty(runtime, now=datetime.now(UTC)), name="people-first-refresh"
+            )
+        )
     metrics_listener: Listener | None = None
     try:
         metrics_listener = await _listen_for_metrics(runtime)

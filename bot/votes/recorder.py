@@ -85,11 +85,13 @@ class VoteRecorder:
         *,
         vote_emojis: tuple[str, ...],
         on_change: Callable[[int], None],
+        on_voters: Callable[[list[str]], None] | None = None,
     ) -> None:
         self._db = db
         self._users = users
         self._vote_emojis = frozenset(vote_emojis)
         self._on_change = on_change
+        self._on_voters = on_voters
         self._posts: LoadingCache[tuple[str, str], IdeaPost | None] = LoadingCache(
             IDEA_CACHE_SECONDS, max_entries=IDEA_CACHE_ENTRIES
         )
@@ -208,6 +210,9 @@ class VoteRecorder:
             # and cheap, where learning which rows really changed costs every write.
             for idea_id in {change.idea_id for change, _ in batch}:
                 self._on_change(idea_id)
+            # Who just voted, for whoever records what is known about them (their department).
+            if self._on_voters is not None:
+                self._on_voters([change.voter_id for change, _ in batch if change.active])
 
     async def _idea_post(self, channel_id: str, message_ts: str) -> IdeaPost | None:
         async def load() -> IdeaPost | None:

@@ -11,6 +11,7 @@ from itertools import count
 import sqlalchemy as sa
 from sqlmodel import col
 
+from bot.people import service as people
 from storage import challenges, themes, votes
 from storage.models import Challenge, Idea
 from storage.vocabulary import ChallengeStatus
@@ -39,6 +40,8 @@ async def headquarters(migrated_url: str) -> AsyncIterator[Harness]:
     harness.add_people(SPONSOR, OWNER, STRANGER, ADMIN, *AUTHORS)
     for voter, title in TITLES.items():
         harness.fake.add_user(voter, title=title)
+    # Votes record the department their voter has in `people` when they vote.
+    await people.refresh(harness.runtime, now=datetime.now(UTC))
     try:
         yield harness
     finally:

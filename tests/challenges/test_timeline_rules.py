@@ -95,9 +95,3 @@ def test_winners_picked_are_between_one_and_three_of_the_challenges_ideas() -> N
     assert rules.winners_problem([1, 2, 3, 4], entries=entries) == rules.TOO_MANY_WINNERS
     assert rules.winners_problem([1, 9], entries=entries) == rules.NOT_AN_ENTRY
     assert rules.winners_problem([1, 2, 3], entries=entries) is None
-
-
-def test_departments_are_profile_titles_however_written() -> None:
-    titles = {"U1": "Engineering", "U2": " engineering", "U3": "Sales", "U4": ""}
-    assert rules.departments_of(["U1", "U2", "U3", "U4"], titles) == 2
-    assert rules.departments_of(["U4", "U5"], titles) is None
