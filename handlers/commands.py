@@ -22,6 +22,7 @@ from bot.foundation import claims
 from bot.foundation.context import Context
 from bot.ideas import answer_blocks, lists, publishing, replies
 from bot.ideas import rules as capture
+from bot.numbers import service as numbers
 from bot.slack import payload
 from bot.slack.modals import open_modal
 from bot.slack.text import escape
@@ -213,6 +214,11 @@ async def _themes(call: Invocation) -> None:
     await call.respond(**answer_blocks.private_note(await themes.theme_list(call.ctx)))
 
 
+async def _stats(call: Invocation) -> None:
+    await call.ack()
+    await call.respond(**await numbers.stats_command(call.ctx, text=call.text))
+
+
 SUBCOMMANDS: dict[Action, Callable[[Invocation], Awaitable[None]]] = {
     Action.IDEA: _share,
     Action.FORM: _form,
@@ -229,6 +235,7 @@ SUBCOMMANDS: dict[Action, Callable[[Invocation], Awaitable[None]]] = {
     Action.CHALLENGES: _challenges,
     Action.THEME: _theme,
     Action.THEMES: _themes,
+    Action.STATS: _stats,
 }
 
 

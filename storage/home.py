@@ -1,26 +1,16 @@
-"""What the App Home shows: a person's experiments, the review queue, the month's numbers."""
+"""What the App Home shows: a person's experiments and the review queue (the month's numbers
+are `storage.numbers`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from storage.models import Experiment, Idea, Learning, VoteReaction
+from storage.models import Experiment, Idea
 from storage.vocabulary import WAITING_FOR_REVIEW, ExperimentStatus
-
-
-@dataclass(frozen=True)
-class MonthNumbers:
-    ideas: int
-    voters: int
-    experiments_running: int
-    learnings: int
-    people: frozenset[str]  # authors and voters, for counting departments
 
 
 async def running_experiments_of(*, session: AsyncSession, owner_id: str) -> list[Experiment]:
@@ -49,40 +39,3 @@ async def review_queue(
         .limit(limit)
     )
     return list(page.scalars()), int(total.scalar_one())
-
-
-async def month_numbers(*, session: AsyncSession, since: datetime) -> MonthNumbers:
-    authors = set(
-        (
-            await session.execute(
-                select(Idea.author_id).where(col(Idea.created_at) >= since).distinct()
-            )
-        ).scalars()
-    )
-    ideas = await session.execute(
-        select(sa.func.count()).select_from(Idea).where(col(Idea.created_at) >= since)
-    )
-    voters = set(
-        (
-            await session.execute(
-                select(VoteReaction.voter_id)
-                .where(col(VoteReaction.active), col(VoteReaction.updated_at) >= since)
-                .distinct()
-            )
-        ).scalars()
-    )
-    running = await session.execute(
-        select(sa.func.count())
-        .select_from(Experiment)
-        .where(Experiment.status == ExperimentStatus.RUNNING)
-    )
-    learnings = await session.execute(
-        select(sa.func.count()).select_from(Learning).where(col(Learning.created_at) >= since)
-    )
-    return MonthNumbers(
-        ideas=int(ideas.scalar_one()),
-        voters=len(voters),
-        experiments_running=int(running.scalar_one()),
-        learnings=int(learnings.scalar_one()),
-        people=frozenset(authors | voters),
-    )

@@ -1,4 +1,5 @@
-"""Block Kit for the App Home: everyone's view, and the review queue for admins."""
+"""Block Kit for the App Home: everyone's view with the month's numbers, and the review queue
+for admins."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from slack_sdk.models.views import View
 from bot.challenges import blocks as challenge_blocks
 from bot.experiments.blocks import days_left
 from bot.ideas.blocks import CHANGE_STATUS_ACTION, NEW_IDEA_ACTION
+from bot.numbers import blocks as number_blocks
+from bot.numbers.service import HomeNumbers
 from bot.slack.blocks import linked_title, sections
 from bot.slack.text import VIEW_BLOCK_LIMIT, escape
 from bot.statuses.blocks import badge, idea_title
@@ -44,11 +47,7 @@ class HomeData:
     my_ideas_total: int
     my_experiments: Sequence[Experiment]
     top: Sequence[tuple[Idea, int]]
-    ideas: int
-    voters: int
-    departments: int | None
-    experiments_running: int
-    learnings: int
+    numbers: HomeNumbers
     review: Sequence[Idea] = ()
     review_total: int = 0
     review_page: int = 0
@@ -107,19 +106,8 @@ def home_view(data: HomeData) -> View:
             for rank, (idea, votes) in enumerate(data.top[:TOP_SHOWN], start=1)
         ]
         blocks.extend(sections(f"*Top ideas in {data.month}*\n" + "\n".join(lines)))
-    numbers = [
-        f"{data.ideas} idea{'' if data.ideas == 1 else 's'}",
-        f"{data.voters} voter{'' if data.voters == 1 else 's'}",
-    ]
-    if data.departments:
-        numbers.append(f"{data.departments} department{'' if data.departments == 1 else 's'}")
-    numbers += [
-        f"{data.experiments_running} experiment{'' if data.experiments_running == 1 else 's'} "
-        "running",
-        f"{data.learnings} learning{'' if data.learnings == 1 else 's'} shared",
-    ]
     blocks.append(DividerBlock())
-    blocks.extend(sections(f"*{data.month} so far*\n" + " · ".join(numbers)))
+    blocks.extend(number_blocks.home_section(data.numbers.month, data.numbers.trend))
     if data.is_admin or data.owned_themes:
         blocks.extend(_review(data))
     return View(type="home", blocks=blocks[:VIEW_BLOCK_LIMIT])

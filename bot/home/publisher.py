@@ -17,12 +17,13 @@ from datetime import UTC, datetime
 
 from slack_sdk.models.views import View
 
-from bot.awards import rules as award_rules
+from bot.core.cache import LoadingCache
 from bot.core.clock import today
 from bot.core.debounce import Debouncer
 from bot.foundation.context import Context
 from bot.home import blocks
 from bot.ideas.leaderboard import parse_period
+from bot.numbers import service as numbers
 from bot.slack.posting import SLACK_FAILURES, error_code
 from bot.themes import rules as theme_rules
 from storage import challenges, home, themes, votes
@@ -32,12 +33,9 @@ from storage.vocabulary import ChallengeStatus
 log = logging.getLogger(__name__)
 
 PUBLISH_EVERY = 5.0
-# People not known yet (after a restart, say) looked up per build for the departments count:
-# enough for a month's authors and voters in most teams at the first open, and in a large one
-# the count fills in over a few opens instead of one open setting off a round of users.info.
-PEOPLE_LOOKED_UP = 50
-# A slow Slack must not hold the Home back: past this, it counts the people known by then.
-PEOPLE_WAIT_SECONDS = 2.0
+# The month's numbers aggregate every vote of the month: every Home built within this many
+# seconds shares one computation, so a busy Home costs one aggregate a half-minute at most.
+NUMBERS_EVERY = 30.0
 
 
 class HomePublisher:
@@ -47,6 +45,9 @@ class HomePublisher:
         self._pages: dict[str, int] = {}
         self._last: dict[str, float] = {}  # user → when their Home was last built
         self.publishes = 0
+        self._numbers: LoadingCache[str, numbers.HomeNumbers] = LoadingCache(
+            NUMBERS_EVERY, max_entries=4
+        )
         # An open while the person's Home is being built is served by that build.
         self._due: Debouncer[str] = Debouncer(
             self._publish_due,
@@ -110,7 +111,6 @@ class HomePublisher:
             top = await votes.leaderboard(
                 session=session, since=month.since, limit=blocks.TOP_SHOWN
             )
-            numbers = await home.month_numbers(session=session, since=month.since)
             open_challenges = await challenges.in_status(
                 session=session, statuses=[ChallengeStatus.OPEN]
             )
@@ -134,12 +134,9 @@ class HomePublisher:
                     page = (review_total - 1) // blocks.REVIEW_PAGE_SIZE
                     self._pages[user_id] = page
                     review, review_total = await queue(page)
-        # In a stable order, so that Homes built at the same time share their look-ups and
-        # each build after them looks up people the earlier ones did not reach.
-        known = await ctx.users.some(
-            sorted(numbers.people), look_up=PEOPLE_LOOKED_UP, wait=PEOPLE_WAIT_SECONDS
+        month_numbers = await self._numbers.get(
+            f"{now.astimezone(settings.tz):%Y-%m}", lambda: numbers.for_home(ctx, now=now)
         )
-        titles = {person: user.title for person, user in known.items()}
         local_today = today(settings.tz, now=now)
         overdue = {
             idea.id or 0: late
@@ -164,11 +161,7 @@ class HomePublisher:
                 my_ideas_total=total,
                 my_experiments=experiments,
                 top=top,
-                ideas=numbers.ideas,
-                voters=numbers.voters,
-                departments=award_rules.departments_of(numbers.people, titles),
-                experiments_running=numbers.experiments_running,
-                learnings=numbers.learnings,
+                numbers=month_numbers,
                 review=review,
                 review_total=review_total,
                 review_page=page,

@@ -53,6 +53,8 @@ def help_message(*, ideas_channel: str, vote_emojis: Sequence[str], unknown: str
         '• `/idea challenges`: the open "How might we …?" challenges; answer one with '
         "*Submit an idea* on its card. Admins and theme owners start one with "
         "`/idea challenge`.\n"
+        "• `/idea stats [month, quarter, year or a period like 2026-11]`: the programme's "
+        "numbers, per department: ideas, people, voters, the funnel, experiments, learnings.\n"
         "• `/idea retry`: post again any of your ideas that Slack could not post earlier.\n"
         "• Every month the best idea, the idea that brought most departments together and the "
         "most useful learning win an award: `/idea help awards` says how they are chosen.\n"

@@ -34,6 +34,7 @@ class Action(StrEnum):
     THEMES = "themes"
     CHALLENGE = "challenge"
     CHALLENGES = "challenges"
+    STATS = "stats"
 
 
 # Subcommands taken alone, and what may follow each. A text is a subcommand only when all of
@@ -52,6 +53,7 @@ _ALONE = {
     "themes": Action.THEMES,
     "challenge": Action.CHALLENGE,
     "challenges": Action.CHALLENGES,
+    "stats": Action.STATS,
     # Alone, it answers with how to manage themes.
     "theme": Action.THEME,
 }
@@ -96,6 +98,8 @@ def parse_command(text: str) -> ParsedCommand:
         return ParsedCommand(Action.IDEA, text=stripped)
     if len(rest) == 1 and rest[0].lower() in _WITH_WORD.get(head, ()):
         return ParsedCommand(_ALONE[head], text=rest[0].lower())
+    if len(rest) == 1 and head == "stats" and _looks_like_a_period(rest[0]):
+        return ParsedCommand(Action.STATS, text=rest[0])
     if len(rest) == 1 and head in _WITH_ID and _looks_like_a_number(rest[0]):
         return ParsedCommand(_WITH_ID[head], text=rest[0])
     if head == "theme" and rest[0].lower() in THEME_VERBS:
@@ -105,6 +109,12 @@ def parse_command(text: str) -> ParsedCommand:
         # mistyped status gets its usage, with the text to post as an idea if it was one.
         return ParsedCommand(Action.STATUS, text=" ".join(rest))
     return ParsedCommand(Action.IDEA, text=stripped)
+
+
+def _looks_like_a_period(word: str) -> bool:
+    """`month`, `quarter`, `year`, or something starting with a digit (`2026-11`, even a
+    wrong `2026-13`, which the stats then explain): "stats dashboard" is an idea."""
+    return word.lower() in ("month", "quarter", "year") or word[:1].isdigit()
 
 
 def _looks_like_a_number(word: str) -> bool:

@@ -22,12 +22,14 @@ def share(part: int, whole: int | None) -> float | None:
 @dataclass(frozen=True)
 class Period:
     """[start, end) in UTC; `label` as people read it (`November 2026`, `Q4 2026`, `2026`) and
-    `key` as commands and exports spell it (`2026-11`, `2026-Q4`, `2026`)."""
+    `key` as commands and exports spell it (`2026-11`, `2026-Q4`, `2026`). A period still
+    under way ends now and is not `complete`."""
 
     key: str
     label: str
     start: datetime
     end: datetime
+    complete: bool = True
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,11 @@ class Slice:
     experiments_started: int = 0
     experiments_concluded: int = 0
     concluded_with_learning: int = 0
-    exploration_asked: int = 0  # people asked about their exploration time in the period
-    exploration_protected: int = 0  # of those, people who answered 2 hours or more
+    # Check-ins (one person, one week) whose week began in the period; those answered; and
+    # those answered 2 hours or more, "got their protected time".
+    exploration_asked: int = 0
+    exploration_answered: int = 0
+    exploration_protected: int = 0
 
     @property
     def contributor_share(self) -> float | None:
@@ -80,7 +85,7 @@ class Slice:
 
     @property
     def protected_share(self) -> float | None:
-        return share(self.exploration_protected, self.exploration_asked)
+        return share(self.exploration_protected, self.exploration_answered)
 
 
 @dataclass(frozen=True)
@@ -89,3 +94,8 @@ class ProgrammeNumbers:
     programme: Slice
     departments: tuple[Slice, ...] = ()  # most ideas first; people with no department apart
     quiet_departments: tuple[str, ...] = ()  # no idea and no vote in QUIET_AFTER_DAYS
+
+    @property
+    def departments_taking_part(self) -> int:
+        """Departments with an idea or a vote in the period."""
+        return sum(1 for one in self.departments if one.department and one.ideas + one.voters)
