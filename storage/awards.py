@@ -1,11 +1,16 @@
-"""What the monthly awards read and what they keep."""
+"""What the monthly awards read and what they keep.
+
+A month of a large programme holds a million vote reactions: the database aggregates them to
+one small tuple per idea, and the exact tallies are read only for the ideas that can still
+reach a podium (see `bot.awards.rules.decided`). Idea text is read for the podium alone."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -15,56 +20,188 @@ from sqlmodel import col, select
 from storage.ideas import as_utc
 from storage.models import Award, Experiment, Idea, Learning, VoteReaction
 
-
-@dataclass
-class IdeaEntry:
-    idea: Idea
-    # voter → when their vote began (their earliest vote reaction still standing)
-    voters: dict[str, datetime] = field(default_factory=dict)
+# Ideas per exact read: far below the bound parameters SQLite and PostgreSQL accept.
+CHUNK = 5000
 
 
-async def ideas_posted_between(
+@dataclass(frozen=True)
+class IdeaTally:
+    """An idea posted in the month, with its standing votes as the awards weigh them."""
+
+    idea_id: int
+    author_id: str
+    votes: int  # distinct people with a vote standing
+    departments: int  # distinct departments, one a voter: that of their first standing reaction
+    reached_at: datetime  # when the last of them voted (their first standing reaction)
+
+
+@dataclass(frozen=True)
+class Turnout:
+    """Who took part in the month: ideas posted, distinct voters, and distinct departments
+    among the voters and the authors, as recorded when they voted or posted."""
+
+    ideas: int
+    voters: int
+    departments: int
+
+
+def _posted_between(start: datetime, end: datetime) -> list[sa.ColumnElement[bool]]:
+    return [
+        col(Idea.created_at) >= start,
+        col(Idea.created_at) < end,
+        col(Idea.message_ts).is_not(None),
+    ]
+
+
+async def vote_ceilings(
     *, session: AsyncSession, start: datetime, end: datetime
-) -> list[IdeaEntry]:
-    """Ideas posted in [start, end), with their current voters."""
-    result = await session.execute(
-        select(Idea)
-        .where(
-            col(Idea.created_at) >= start,
-            col(Idea.created_at) < end,
-            col(Idea.message_ts).is_not(None),
-        )
-        .order_by(col(Idea.id))
+) -> list[tuple[int, int, int]]:
+    """(idea, standing reactions, distinct departments on them) for each idea posted in
+    [start, end) with a vote standing: ceilings on its votes and on its voters' departments
+    (a person with two vote emojis counts twice here), without a distinct count of voters.
+    The month's ideas are a range of numbers read in index order, then checked one by one."""
+    posted = _posted_between(start, end)
+    # The range needs no message_ts: that would read each idea's row, not just an index.
+    first, last = (
+        select(bound(col(Idea.id))).where(*posted[:2]) for bound in (sa.func.min, sa.func.max)
     )
-    entries = {idea.id: IdeaEntry(idea) for idea in result.scalars()}
-    if not entries:
-        return []
-    votes = await session.execute(
+    per_idea = (
         select(
-            VoteReaction.idea_id,
-            VoteReaction.voter_id,
-            sa.func.min(VoteReaction.updated_at),
+            col(VoteReaction.idea_id).label("idea_id"),
+            sa.func.count().label("reactions"),
+            sa.func.count(sa.distinct(col(VoteReaction.voter_department))).label("departments"),
         )
-        .where(col(VoteReaction.idea_id).in_(list(entries)), col(VoteReaction.active))
-        .group_by(col(VoteReaction.idea_id), col(VoteReaction.voter_id))
-    )
-    for idea_id, voter_id, since in votes:
-        entries[idea_id].voters[voter_id] = as_utc(since)
-    return list(entries.values())
-
-
-async def voters_between(*, session: AsyncSession, start: datetime, end: datetime) -> set[str]:
-    """Everyone whose vote, standing now, was cast in [start, end)."""
-    result = await session.execute(
-        select(VoteReaction.voter_id)
         .where(
-            col(VoteReaction.active),
-            col(VoteReaction.updated_at) >= start,
-            col(VoteReaction.updated_at) < end,
+            col(VoteReaction.idea_id).between(first.scalar_subquery(), last.scalar_subquery()),
+            col(VoteReaction.active) == sa.true(),
         )
-        .distinct()
+        .group_by(col(VoteReaction.idea_id))
+        .subquery("per_idea")
     )
-    return set(result.scalars())
+    result = await session.execute(
+        select(per_idea.c.idea_id, per_idea.c.reactions, per_idea.c.departments).where(
+            per_idea.c.idea_id.in_(select(col(Idea.id)).where(*posted))
+        )
+    )
+    return [(idea_id, reactions, departments) for idea_id, reactions, departments in result]
+
+
+def _distinct(column: Any) -> sa.CTE:
+    """The distinct values of an indexed column, one index seek each (a loose index scan)."""
+    first = select(sa.func.min(column).label("value")).cte("known", recursive=True)
+    following = select(select(sa.func.min(column)).where(column > first.c.value).scalar_subquery())
+    return first.union_all(following.where(first.c.value.is_not(None)))
+
+
+async def idea_tallies(*, session: AsyncSession, idea_ids: Sequence[int]) -> list[IdeaTally]:
+    """The exact tallies of these ideas' standing votes: each voter once, in the department
+    of their first standing reaction, since that reaction."""
+    tallies: list[IdeaTally] = []
+    for at in range(0, len(idea_ids), CHUNK):
+        tallies += await _tallies(session, idea_ids[at : at + CHUNK])
+    return tallies
+
+
+async def _tallies(session: AsyncSession, idea_ids: Sequence[int]) -> list[IdeaTally]:
+    """Ideas whose voters each have one standing reaction (nearly all) are tallied flat;
+    the others again, with each voter's first reaction picked out."""
+    flat = sa.select(
+        sa.type_coerce(col(VoteReaction.idea_id), sa.Integer).label("idea_id"),
+        sa.func.count().label("reactions"),
+        sa.func.count(sa.distinct(col(VoteReaction.voter_id))).label("votes"),
+        sa.func.count(sa.distinct(col(VoteReaction.voter_department))).label("departments"),
+        sa.func.max(col(VoteReaction.updated_at)).label("reached_at"),
+    ).where(col(VoteReaction.idea_id).in_(idea_ids), col(VoteReaction.active) == sa.true())
+    rows = (await session.execute(flat.group_by(col(VoteReaction.idea_id)))).all()
+    tallied = {row.idea_id: row for row in rows if row.reactions == row.votes}
+    twice = [row.idea_id for row in rows if row.reactions != row.votes]
+    if twice:
+        tallied |= {row.idea_id: row for row in await _first_reactions(session, twice)}
+    authors = await session.execute(
+        select(col(Idea.id), col(Idea.author_id)).where(col(Idea.id).in_(list(tallied)))
+    )
+    return [
+        IdeaTally(
+            idea_id or 0,
+            author_id,
+            tallied[idea_id].votes,
+            tallied[idea_id].departments,
+            as_utc(tallied[idea_id].reached_at),
+        )
+        for idea_id, author_id in authors
+    ]
+
+
+async def _first_reactions(session: AsyncSession, idea_ids: Sequence[int]) -> Sequence[sa.Row]:
+    reaction = sa.func.row_number().over(
+        partition_by=(col(VoteReaction.idea_id), col(VoteReaction.voter_id)),
+        order_by=(col(VoteReaction.updated_at), col(VoteReaction.voter_department)),
+    )
+    firsts = (
+        select(
+            col(VoteReaction.idea_id).label("idea_id"),
+            col(VoteReaction.updated_at).label("since"),
+            col(VoteReaction.voter_department).label("department"),
+            reaction.label("nth"),
+        )
+        .where(col(VoteReaction.idea_id).in_(idea_ids), col(VoteReaction.active) == sa.true())
+        .subquery("firsts")
+    )
+    result = await session.execute(
+        select(
+            firsts.c.idea_id,
+            sa.func.count().label("votes"),
+            sa.func.count(sa.distinct(firsts.c.department)).label("departments"),
+            sa.func.max(firsts.c.since).label("reached_at"),
+        )
+        .where(firsts.c.nth == 1)
+        .group_by(firsts.c.idea_id)
+    )
+    return result.all()
+
+
+async def idea_cards(
+    *, session: AsyncSession, idea_ids: Sequence[int]
+) -> dict[int, tuple[str, str | None]]:
+    """Text and permalink of a few ideas (the podium's)."""
+    result = await session.execute(
+        select(col(Idea.id), col(Idea.text), col(Idea.permalink)).where(col(Idea.id).in_(idea_ids))
+    )
+    return {idea_id or 0: (text, permalink) for idea_id, text, permalink in result}
+
+
+async def turnout(*, session: AsyncSession, start: datetime, end: datetime) -> Turnout:
+    """Ideas posted in [start, end); everyone whose vote, standing now, was cast then; and
+    the departments recorded on those votes and on those ideas."""
+    ideas = await session.scalar(
+        select(sa.func.count()).select_from(Idea).where(*_posted_between(start, end))
+    )
+    in_month = [
+        col(VoteReaction.active) == sa.true(),
+        col(VoteReaction.updated_at) >= start,
+        col(VoteReaction.updated_at) < end,
+    ]
+    # A distinct subquery, not count(distinct): SQLite skips through its index voter by
+    # voter and PostgreSQL hashes, where count(distinct) would sort a million votes.
+    voting = select(col(VoteReaction.voter_id)).where(*in_month).distinct().subquery("voting")
+    voters = await session.scalar(select(sa.func.count()).select_from(voting))
+    # Each department ever recorded is asked "heard from this month?": a few look-ups that
+    # stop at the first vote or idea, instead of a distinct over the month's million votes.
+    voted = _distinct(col(VoteReaction.voter_department))
+    known = sa.union(
+        select(voted.c.value),
+        select(col(Idea.author_department)).distinct(),
+    ).subquery("departments")
+    heard = sa.or_(
+        sa.exists().where(col(VoteReaction.voter_department) == known.c.value, *in_month),
+        sa.exists().where(
+            col(Idea.author_department) == known.c.value, *_posted_between(start, end)
+        ),
+    )
+    departments = await session.scalar(
+        select(sa.func.count()).select_from(known).where(known.c.value.is_not(None), heard)
+    )
+    return Turnout(ideas=ideas or 0, voters=voters or 0, departments=departments or 0)
 
 
 async def learnings_shared_between(

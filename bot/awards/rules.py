@@ -3,7 +3,7 @@ these rules in words (`RULES_TEXT`); keep the two in step."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,8 +24,9 @@ RULES_TEXT = (
     "• *Learning of the month*: the learning shared that month with the most vote reactions "
     "on its card; a hypothesis that did not hold can win. A tie goes to the one shared first.\n"
     "• Nobody wins the same award two months running, unless nobody else took part.\n"
-    "• A department is the job title on a person's Slack profile; where nobody has one, the "
-    "department steps are skipped.\n"
+    "• A voter's department is the one recorded when they voted (from their Slack user "
+    "group, a profile field or their job title, as Lightbulb is set up), so a later move "
+    "changes nothing; where no vote has one, the department steps are skipped.\n"
     "• The results are saved when they are announced: later votes don't change them."
 )
 
@@ -41,17 +42,6 @@ class Candidate:
     votes: int
     departments: int | None
     reached_at: datetime
-
-
-def department(title: str) -> str | None:
-    cleaned = " ".join(title.split()).casefold()
-    return cleaned or None
-
-
-def departments_of(people: Iterable[str], titles: Mapping[str, str]) -> int | None:
-    """Distinct departments among `people`; None when none of them has one."""
-    found = {d for person in people if (d := department(titles.get(person, ""))) is not None}
-    return len(found) or None
 
 
 def rank_ideas(candidates: Sequence[Candidate]) -> list[Candidate]:
@@ -89,3 +79,36 @@ def podium(ranked: Sequence[Candidate], *, last_winner: str | None) -> list[Cand
             order.remove(other)
             order.insert(0, other)
     return order[:PLACES]
+
+
+def unsettled(
+    known: Sequence[Candidate],
+    *,
+    idea_ceiling: tuple[int, int] | None,
+    spark_ceiling: tuple[int, int] | None,
+    last_idea_winner: str | None,
+    last_spark_winner: str | None,
+) -> str | None:
+    """Which award's podium the ideas not in `known` could still change, or None. Every
+    such idea has at most `idea_ceiling` (votes, departments) and `spark_ceiling`
+    (departments, votes), None when there are none. Lets the awards weigh exactly only the
+    ideas near the top."""
+    ideas = rank_ideas(known)
+    if idea_ceiling is not None:
+        ahead = [c for c in ideas if (c.votes, c.departments or 0) > idea_ceiling]
+        if not _settled(ahead, last_idea_winner):
+            return IDEA_OF_THE_MONTH
+    if spark_ceiling is None or spark_ceiling[0] < SPARK_MIN_DEPARTMENTS:
+        return None
+    first = podium(ideas, last_winner=last_idea_winner)
+    sparks = rank_sparks(known, excluding=first[0].key if first else None)
+    ahead = [c for c in sparks if (c.departments or 0, c.votes) > spark_ceiling]
+    return None if _settled(ahead, last_spark_winner) else CROSS_FUNCTIONAL_SPARK
+
+
+def _settled(ahead: Sequence[Candidate], last_winner: str | None) -> bool:
+    """`ahead` rank above every unknown: they decide the podium if they fill it and, when
+    their first is last period's winner, hold someone else to put first."""
+    if len(ahead) < PLACES:
+        return False
+    return ahead[0].author_id != last_winner or any(c.author_id != last_winner for c in ahead)

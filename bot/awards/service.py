@@ -12,14 +12,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from typing import TypeVar
 
 from slack_sdk.errors import SlackApiError
 
-from bot.awards import blocks, rules
+from bot.awards import blocks, rules, weighing
 from bot.core import periods
 from bot.foundation.context import Context
 from bot.foundation.delivery import Delivery, NotReady, deliver
@@ -33,8 +33,6 @@ from storage.models import Award
 log = logging.getLogger(__name__)
 
 JOB = "monthly-awards"
-# Above this many people to look up, one paged users.list beats a users.info each.
-BULK_LOOKUP_FROM = 40
 # A read the results depend on is asked again once after this pause (the client has already
 # retried rate limits and server errors by then) before the run gives up until the next sweep.
 READ_RETRY_PAUSE = 1.0
@@ -99,40 +97,27 @@ async def announcement(ctx: Context, period: str) -> dict:
 
 async def results(ctx: Context, period: str) -> tuple[list[Award], blocks.Numbers]:
     """The kept results of `period`, computing and keeping them on first use."""
-    tz = ctx.settings.tz
-    start, end = periods.month_bounds(period, tz)
+    start, end = periods.month_bounds(period, ctx.settings.tz)
+    previous = _month_before(period)
     async with ctx.db.session() as session:
-        entries = await store.ideas_posted_between(session=session, start=start, end=end)
-        voters = await store.voters_between(session=session, start=start, end=end)
-        learnings = await store.learnings_shared_between(session=session, start=start, end=end)
+        turnout = await store.turnout(session=session, start=start, end=end)
         kept = await store.for_period(session=session, period=period)
-    people = (
-        voters
-        | {e.idea.author_id for e in entries}
-        | {v for e in entries for v in e.voters}
-        | {learning.author_id for learning, _ in learnings}
-    )
-    titles = await _titles(ctx, people)
+        last = {
+            category: await store.winner(session=session, period=previous, category=category)
+            for category in rules.CATEGORIES
+        }
+        idea_candidates = [] if kept else await weighing.candidates(session, start, end, last)
+        learnings = (
+            []
+            if kept
+            else await store.learnings_shared_between(session=session, start=start, end=end)
+        )
     numbers = blocks.Numbers(
-        ideas=len(entries),
-        voters=len(voters),
-        departments=rules.departments_of(voters | {e.idea.author_id for e in entries}, titles),
+        ideas=turnout.ideas, voters=turnout.voters, departments=turnout.departments or None
     )
     if kept:
         return kept, numbers
 
-    idea_candidates = [
-        rules.Candidate(
-            key=entry.idea.id or 0,
-            author_id=entry.idea.author_id,
-            title=entry.idea.text,
-            permalink=entry.idea.permalink,
-            votes=len(entry.voters),
-            departments=rules.departments_of(entry.voters, titles),
-            reached_at=max(entry.voters.values(), default=as_utc(entry.idea.created_at)),
-        )
-        for entry in entries
-    ]
     learning_candidates = [
         rules.Candidate(
             key=learning.id or 0,
@@ -147,18 +132,18 @@ async def results(ctx: Context, period: str) -> tuple[list[Award], blocks.Number
         )
         for learning, _ in learnings
     ]
-    previous = _month_before(period)
-    async with ctx.db.session() as session:
-        last = {
-            category: await store.winner(session=session, period=previous, category=category)
-            for category in rules.CATEGORIES
-        }
     ideas = rules.podium(
         rules.rank_ideas(idea_candidates), last_winner=last[rules.IDEA_OF_THE_MONTH]
     )
     sparks = rules.podium(
         rules.rank_sparks(idea_candidates, excluding=ideas[0].key if ideas else None),
         last_winner=last[rules.CROSS_FUNCTIONAL_SPARK],
+    )
+    async with ctx.db.session() as session:
+        cards = await store.idea_cards(session=session, idea_ids=[c.key for c in ideas + sparks])
+    ideas, sparks = (
+        [replace(c, title=cards[c.key][0], permalink=cards[c.key][1]) for c in podium]
+        for podium in (ideas, sparks)
     )
     lessons = rules.podium(
         rules.rank_learnings(learning_candidates), last_winner=last[rules.LEARNING_OF_THE_MONTH]
@@ -216,22 +201,6 @@ async def _read(what: str, read: Callable[[], Awaitable[T]]) -> T:
             log.info("could not read %s (%s); asking again", what, problem)
             await asyncio.sleep(READ_RETRY_PAUSE)
     raise NotReady(f"could not read {what}: {problem}")
-
-
-async def _titles(ctx: Context, people: set[str]) -> dict[str, str]:
-    """Each person's profile title, the department proxy. People Slack does not know have
-    none; people Slack cannot say anything about right now stop the run (`NotReady`)."""
-    if len([p for p in people if ctx.users.cached(p) is None]) >= BULK_LOOKUP_FROM:
-        try:
-            await ctx.users.prefetch()
-        except SLACK_FAILURES as error:
-            log.warning("could not load the user directory: %s", error_code(error))
-    titles: dict[str, str] = {}
-    for person in sorted(people):
-        user = await _read(f"the profile of {person}", partial(ctx.users.get, person))
-        if user is not None:
-            titles[person] = user.title
-    return titles
 
 
 async def _learning_votes(ctx: Context, channel: str | None, ts: str | None, author_id: str) -> int:

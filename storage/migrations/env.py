@@ -7,6 +7,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import storage.claim_models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import storage.indexes  # noqa: F401
 import storage.models  # noqa: F401
 import storage.people_models  # noqa: F401
 

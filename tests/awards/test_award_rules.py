@@ -1,11 +1,10 @@
 """The award rules as plain functions: ranking, tie-breaks, no winner two months running,
-department names, the spark's threshold, the podium's size and the published rules text."""
+the spark's threshold, the podium's size and the published rules text."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -70,12 +69,6 @@ def test_last_months_winner_gives_way_unless_they_are_alone() -> None:
     assert keys(rules.podium(ranked, last_winner="UC")) == [1, 2, 3]
 
 
-def test_departments_come_from_titles_however_they_are_written() -> None:
-    titles = {"U1": "Engineering", "U2": " engineering", "U3": "Sales", "U4": ""}
-    assert rules.departments_of(["U1", "U2", "U3", "U4", "U5"], titles) == 2
-    assert rules.departments_of(["U4", "U5"], titles) is None
-
-
 def test_learnings_rank_by_reactions_then_by_who_shared_first() -> None:
     ranked = rules.rank_learnings(
         [candidate(1, votes=2, minute=9), candidate(2, votes=2, minute=1), candidate(3, votes=0)]
@@ -95,39 +88,6 @@ def test_the_three_categories_and_three_places() -> None:
 def test_the_published_rules_name_the_spark_threshold() -> None:
     assert f"at least {rules.SPARK_MIN_DEPARTMENTS}" in rules.RULES_TEXT
     assert "two months running" in rules.RULES_TEXT
-
-
-# department
-
-
-@pytest.mark.parametrize(
-    ("title", "name"),
-    [
-        ("Engineering", "engineering"),
-        ("  Customer   Success\t", "customer success"),
-        ("STRASSE", "strasse"),
-        ("Straße", "strasse"),  # casefold, not lower
-        ("", None),
-        ("   \n", None),
-    ],
-)
-def test_a_department_is_the_title_in_one_spacing_and_case(title: str, name: str | None) -> None:
-    assert rules.department(title) == name
-
-
-def test_people_without_a_title_add_no_department() -> None:
-    titles = {"U1": "Sales", "U2": "SALES ", "U3": "  "}
-    assert rules.departments_of(["U1", "U2", "U3", "U9"], titles) == 1
-    assert rules.departments_of([], titles) is None
-    assert rules.departments_of(["U1", "U1"], titles) == 1
-
-
-@given(st.lists(st.sampled_from(["Sales", " sales", "Legal", "LEGAL ", "", " "])))
-def test_departments_of_counts_distinct_named_departments(titles: list[str]) -> None:
-    people = [f"U{n}" for n in range(len(titles))]
-    found = rules.departments_of(people, dict(zip(people, titles, strict=True)))
-    expected = len({t.strip().casefold() for t in titles if t.strip()})
-    assert found == (expected or None)
 
 
 # rank_ideas and rank_sparks
@@ -233,3 +193,42 @@ def test_the_podium_is_the_same_entries_and_the_winner_repeats_only_when_alone(
     assert set(keys(chosen)) <= set(keys(ranked))
     if chosen and chosen[0].author_id == last_winner:
         assert all(c.author_id == last_winner for c in ranked)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 6), st.integers(0, 4), st.integers(0, 30), st.sampled_from("ABC")),
+        max_size=25,
+    ),
+    st.integers(0, 25),
+    st.sampled_from([None, "UA", "UB"]),
+)
+def test_podiums_from_the_ideas_above_the_ceilings_are_the_podiums_of_all(
+    rows: list[tuple[int, int, int, str]], cut: int, last: str | None
+) -> None:
+    """When `unsettled` says the known ideas decide, the unknown ones (each no better than
+    the ceilings) change neither podium."""
+    everyone = [
+        candidate(key, author=f"U{author}", votes=votes, departments=min(spread, votes), minute=m)
+        for key, (votes, spread, m, author) in enumerate(rows, start=1)
+    ]
+    by_votes = sorted(everyone, key=lambda c: (c.votes, c.departments or 0), reverse=True)
+    known, unknown = by_votes[:cut], by_votes[cut:]
+    need = rules.unsettled(
+        known,
+        idea_ceiling=max(((c.votes, c.departments or 0) for c in unknown), default=None),
+        spark_ceiling=max(((c.departments or 0, c.votes) for c in unknown), default=None),
+        last_idea_winner=last,
+        last_spark_winner=last,
+    )
+    if need is not None:
+        return
+
+    def podiums(pool: list[rules.Candidate]) -> tuple[list[int], list[int]]:
+        ideas = rules.podium(rules.rank_ideas(pool), last_winner=last)
+        first = ideas[0].key if ideas else None
+        return keys(ideas), keys(
+            rules.podium(rules.rank_sparks(pool, excluding=first), last_winner=last)
+        )
+
+    assert podiums(known) == podiums(everyone)

@@ -23,20 +23,24 @@ from storage import experiments as experiment_store
 from storage import job_runs
 from storage.claim_models import JobRun
 from storage.models import Award, Idea, Learning, VoteReaction
+from storage.people_models import Person
 from tests.harness import BOT_TOKEN, IDEAS_CHANNEL, LAB_CHANNEL, Harness, start_harness
 from tests.processes import run_cli
 
 AWARDS = "C0AWARDS01"
 OCTOBER_ANNOUNCED = datetime(2026, 11, 1, 10, 0, tzinfo=UTC)
 MID_OCTOBER = datetime(2026, 10, 15, 12, 0, tzinfo=UTC)
+# The department recorded on each vote when it was cast (DEPARTMENT_SOURCE decides where it
+# comes from); the profile titles below say something else on purpose: awards never ask Slack.
 DEPARTMENTS = {
     "U0ENG0001": "Engineering",
-    "U0ENG0002": "engineering ",
+    "U0ENG0002": "Engineering",
     "U0SALES01": "Sales",
     "U0OPS0001": "Operations",
     "U0LEGAL01": "Legal",
-    "U0NOTITLE": "",
+    "U0NOTITLE": None,
 }
+AUTHORS_DEPARTMENT = "Product"
 
 
 @pytest.fixture
@@ -44,10 +48,10 @@ async def hall(migrated_url: str) -> AsyncIterator[Harness]:
     harness, close = await start_harness(
         migrated_url, AWARDS_CHANNEL=AWARDS, EXPERIMENTS_CHANNEL=LAB_CHANNEL
     )
-    for person, title in DEPARTMENTS.items():
-        harness.fake.add_user(person, title=title)
+    for person in DEPARTMENTS:
+        harness.fake.add_user(person, title="Chief Everything Officer")
     for author in ("U0AUTHOR1", "U0AUTHOR2", "U0AUTHOR3", "U0AUTHOR4"):
-        harness.fake.add_user(author, title="Product")
+        harness.fake.add_user(author, title="Chief Everything Officer")
     try:
         yield harness
     finally:
@@ -57,7 +61,8 @@ async def hall(migrated_url: str) -> AsyncIterator[Harness]:
 async def october_idea(
     hall: Harness, text: str, *, author: str, voters: dict[str, timedelta]
 ) -> Idea:
-    """An idea posted in mid-October, with each voter's vote `offset` after it."""
+    """An idea posted in mid-October, with each voter's vote `offset` after it and the
+    departments recorded then."""
     idea = await hall.share_idea(text, author=author)
     judged = sum(hall.runtime.votes.verdicts.values())
     for voter in voters:
@@ -66,13 +71,15 @@ async def october_idea(
     await hall.runtime.votes.drain()
     async with hall.db.session() as session:
         await session.execute(
-            sa.update(Idea).where(col(Idea.id) == idea.id).values(created_at=MID_OCTOBER)
+            sa.update(Idea)
+            .where(col(Idea.id) == idea.id)
+            .values(created_at=MID_OCTOBER, author_department=AUTHORS_DEPARTMENT)
         )
         for voter, offset in voters.items():
             await session.execute(
                 sa.update(VoteReaction)
                 .where(col(VoteReaction.idea_id) == idea.id, col(VoteReaction.voter_id) == voter)
-                .values(updated_at=MID_OCTOBER + offset)
+                .values(updated_at=MID_OCTOBER + offset, voter_department=DEPARTMENTS.get(voter))
             )
     return idea
 
@@ -171,7 +178,7 @@ async def test_the_announcement_names_quotes_links_and_thanks(hall: Harness) -> 
     assert "3 votes from 3 departments" in text
     assert "Runner-ups: <@U0AUTHOR2>" in text and "<@U0AUTHOR3>" in text
     assert "Learning of the month" in text and "&lt;!channel&gt;" in text
-    # Engineering (twice, however written), Sales, Operations, Legal, and the authors' Product
+    # Engineering (two voters), Sales, Operations, Legal, and the authors' Product
     assert "3 ideas, 5 voters, 5 departments" in text
     assert "`/idea help awards`" in text
     assert post["metadata"]["event_payload"] == {"job": "monthly-awards", "period": "2026-10"}
@@ -438,19 +445,56 @@ async def kept_awards(hall: Harness) -> list[Award]:
         return list((await session.execute(sa.select(Award))).scalars())
 
 
-async def test_a_profile_slack_cannot_give_keeps_nothing_until_it_can(
+async def test_departments_are_those_recorded_when_people_voted(hall: Harness) -> None:
+    """Slack's profiles are not read for ideas: a process that has just started, with
+    users.info down, still announces; and someone who moved after voting counts for the
+    department they were in then."""
+    minute = timedelta(minutes=1)
+    await october_idea(
+        hall,
+        "Two voters, one department then",
+        author="U0AUTHOR1",
+        voters={"U0ENG0001": minute, "U0ENG0002": minute},
+    )
+    await october_idea(
+        hall,
+        "Two voters, two departments",
+        author="U0AUTHOR2",
+        voters={"U0OPS0001": minute * 30, "U0LEGAL01": minute * 40},
+    )
+    async with hall.db.session() as session:
+        session.add(Person(user_id="U0ENG0002", department="Sales"))  # moved in November
+    hall.runtime.users = UserDirectory(hall.runtime.client)
+    hall.fake.outage("users.info", status=503)
+    asked_before = len(hall.fake.calls_to("users.info"))
+
+    report = await awards.run(hall.runtime, now=OCTOBER_ANNOUNCED)
+
+    assert report.delivery.outcome == "posted", report.summary()
+    assert len(hall.fake.calls_to("users.info")) == asked_before
+    idea_of_the_month = [a for a in await kept_awards(hall) if a.category == "idea-of-the-month"]
+    assert [(a.title, a.departments) for a in sorted(idea_of_the_month, key=lambda a: a.rank)] == [
+        ("Two voters, two departments", 2),
+        ("Two voters, one department then", 1),
+    ]
+
+
+async def test_a_voter_slack_cannot_describe_keeps_nothing_until_it_can(
     hall: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A learning card's reactions count only people who are not bots: Slack must say so."""
     monkeypatch.setattr(awards, "READ_RETRY_PAUSE", 0.0)
     await a_month_of_ideas(hall)
-    # A process that has just started knows nobody's department yet.
+    await october_learning(
+        hall, "Nobody reads newsletters", author="U0AUTHOR4", voters=["U0OPS0001"]
+    )
     hall.runtime.users = UserDirectory(hall.runtime.client)
     hall.fake.outage("users.info", status=503)
 
     down = await awards.run(hall.runtime, now=OCTOBER_ANNOUNCED)
 
     assert down.delivery.outcome == "failed" and "not ready" in (down.delivery.error or "")
-    assert "could not read the profile of" in (down.delivery.error or "")
+    assert "could not read the profile of U0OPS0001" in (down.delivery.error or "")
     assert announcements(hall) == [] and await kept_awards(hall) == []
     assert len(hall.fake.calls_to("users.info")) > 1, "the read was not tried again"
     hall.fake.clear_faults()
@@ -459,7 +503,7 @@ async def test_a_profile_slack_cannot_give_keeps_nothing_until_it_can(
 
     assert up.delivery.outcome == "posted", up.summary()
     assert "3 votes from 3 departments" in text_of(announcements(hall)[0])
-    assert len(await kept_awards(hall)) == 3
+    assert len(await kept_awards(hall)) == 4
 
 
 async def test_reactions_slack_cannot_show_do_not_score_a_learning_zero(

@@ -8,8 +8,9 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import storage.claim_models  # noqa: F401  (registers their tables on SQLModel.metadata)
-import storage.people_models  # noqa: F401
+import storage.indexes  # noqa: F401
 import storage.models  # noqa: F401
+import storage.people_models  # noqa: F401
 from storage.database import create_engine
 
 
