@@ -21,7 +21,10 @@ from bot.core import periods
 from bot.core.settings import Settings
 from bot.experiments import digest as experiment_digest
 from bot.experiments import learning_prompts
+from bot.exploration import service as exploration
 from bot.foundation.context import Context
+from bot.numbers import report as monthly_report
+from bot.people import service as people
 from bot.themes import reviews as theme_reviews
 from storage import job_runs
 
@@ -59,6 +62,14 @@ JOBS: dict[str, Job] = {
             catch_up_within=timedelta(days=62),
         ),
         Job(
+            name=monthly_report.JOB,
+            setting="REPORT_SCHEDULE",
+            schedule=lambda s: s.report_schedule,
+            run=monthly_report.run,
+            period_of=periods.previous_month,
+            catch_up_within=timedelta(days=62),
+        ),
+        Job(
             name=experiment_digest.JOB,
             setting="EXPERIMENT_DIGEST_SCHEDULE",
             schedule=lambda s: s.digest_schedule,
@@ -73,6 +84,12 @@ JOBS: dict[str, Job] = {
             run=learning_prompts.run,
         ),
         Job(
+            name=people.JOB,
+            setting="PEOPLE_REFRESH_SCHEDULE",
+            schedule=lambda s: s.people_refresh_schedule,
+            run=people.run,
+        ),
+        Job(
             name=challenges_timeline.JOB,
             setting="CHALLENGES_SCHEDULE",
             schedule=lambda s: s.challenges_schedule,
@@ -83,6 +100,12 @@ JOBS: dict[str, Job] = {
             setting="THEME_REVIEW_SCHEDULE",
             schedule=lambda s: s.theme_review_schedule,
             run=theme_reviews.run,
+        ),
+        Job(
+            name=exploration.JOB,
+            setting="EXPLORATION_SCHEDULE",
+            schedule=lambda s: s.exploration_schedule,
+            run=exploration.run,
         ),
     )
 }

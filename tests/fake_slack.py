@@ -16,7 +16,7 @@ import json
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import count
 from typing import Any
@@ -46,11 +46,30 @@ class Call:
 
 
 @dataclass
+class FakeFile:
+    """A file uploaded with files_upload_v2: its bytes once sent to the upload URL, and where
+    files.completeUploadExternal shared it."""
+
+    id: str
+    filename: str
+    length: int
+    alt_txt: str | None = None
+    content: bytes | None = None
+    title: str | None = None
+    channel: str | None = None
+    thread_ts: str | None = None
+    initial_comment: str | None = None
+    completed: bool = False
+
+
+@dataclass
 class _Fault:
     status: int
     retry_after: int | None
     error: str | None
     times: int
+    # Calls answered normally before this fault starts: Slack failing part of the way.
+    skip: int = 0
 
 
 @dataclass
@@ -61,6 +80,8 @@ class _User:
     title: str = ""
     deleted: bool = False
     is_bot: bool = False
+    # Custom profile fields by field ID, as users.profile.get gives them ({"value", "alt"}).
+    fields: dict[str, str] = field(default_factory=dict)
 
 
 class FakeSlack:
@@ -90,6 +111,7 @@ class FakeSlack:
         self._users: dict[str, _User] = {}
         # handle → (user group ID, name, members), as usergroups.list tells them
         self._usergroups: dict[str, tuple[str, str, list[str]]] = {}
+        self.files: dict[str, FakeFile] = {}
         self._faults: dict[str, deque[_Fault]] = defaultdict(deque)
         self._outages: dict[str, int] = {}
         self._lost_answers: dict[str, list[int]] = defaultdict(list)
@@ -111,6 +133,7 @@ class FakeSlack:
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/response/{name}", self._response_url)
         app.router.add_get("/socket", self._socket)
+        app.router.add_post("/upload/{file_id}", self._upload)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
@@ -205,9 +228,11 @@ class FakeSlack:
         times: int = 1,
         retry_after: int | None = None,
         error: str | None = None,
+        after: int = 0,
     ) -> None:
-        """Queue a failure for the next `times` calls to `method`."""
-        self._faults[method].append(_Fault(status, retry_after, error, times))
+        """Queue a failure for the next `times` calls to `method`, once `after` more calls
+        have been answered normally."""
+        self._faults[method].append(_Fault(status, retry_after, error, times, after))
 
     def outage(self, method: str, *, status: int = 503) -> None:
         """Fail every call to `method` with `status` until `clear_faults`."""
@@ -249,8 +274,11 @@ class FakeSlack:
         title: str = "",
         deleted: bool = False,
         is_bot: bool = False,
+        fields: dict[str, str] | None = None,
     ) -> None:
-        self._users[user_id] = _User(user_id, name or user_id.lower(), tz, title, deleted, is_bot)
+        self._users[user_id] = _User(
+            user_id, name or user_id.lower(), tz, title, deleted, is_bot, dict(fields or {})
+        )
 
     def add_usergroup(self, handle: str, *, name: str, users: list[str]) -> str:
         """A user group `@handle` named `name` with these members; its ID is returned."""
@@ -366,6 +394,9 @@ class FakeSlack:
         if not queue:
             return None
         fault = queue[0]
+        if fault.skip > 0:
+            fault.skip -= 1
+            return None
         fault.times -= 1
         if fault.times <= 0:
             queue.popleft()
@@ -505,6 +536,14 @@ class FakeSlack:
     def _m_users_info(self, args: dict) -> dict:
         return {"user": _user_json(self._user(str(args.get("user") or "")))}
 
+    def _m_users_profile_get(self, args: dict) -> dict:
+        user = self._user(str(args.get("user") or ""))
+        profile = _user_json(user)["profile"]
+        profile["fields"] = {
+            field_id: {"value": value, "alt": ""} for field_id, value in user.fields.items()
+        }
+        return {"profile": profile}
+
     def _m_users_list(self, args: dict) -> dict:
         limit = int(args.get("limit") or 100)
         start = int(args.get("cursor") or 0)
@@ -577,6 +616,74 @@ class FakeSlack:
         )
         found = [parent, *replies]
         return _messages_page(found, args)
+
+    def _m_files_getUploadURLExternal(self, args: dict) -> dict:
+        if not args.get("filename") or not str(args.get("length") or "").isdigit():
+            raise _SlackError("invalid_arguments")
+        file_id = f"F{next(self._ids):08d}"
+        self.files[file_id] = FakeFile(
+            id=file_id,
+            filename=str(args["filename"]),
+            length=int(args["length"]),
+            alt_txt=args.get("alt_txt") or None,
+        )
+        return {"upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """The upload URL: takes the file's bytes (no token: the URL is the secret)."""
+        file_id = request.match_info["file_id"]
+        content = await request.read()
+        self.calls.append(Call("upload", {"file_id": file_id, "length": len(content)}, {}))
+        try:
+            fault = self._take_fault("upload")
+            if fault is not None:
+                return fault
+            found = self.files.get(file_id)
+            if found is None or found.completed:
+                return web.Response(status=404, text="no such upload")
+            found.content = content
+            return web.Response(text=f"OK - {len(content)}")
+        finally:
+            await self._notify()
+
+    def _m_files_completeUploadExternal(self, args: dict) -> dict:
+        """Shares the uploaded files: with `channel_id`, one file message in the channel or,
+        with `thread_ts`, in that thread."""
+        listed = args.get("files")
+        listed = json.loads(listed) if isinstance(listed, str) else listed
+        if not isinstance(listed, list) or not listed:
+            raise _SlackError("invalid_arguments")
+        uploads = [self.files.get(str(item.get("id"))) for item in listed]
+        if any(f is None or f.content is None or f.completed for f in uploads):
+            raise _SlackError("file_not_found")
+        channel_id = str(args.get("channel_id") or "")
+        channel = self._conversation(channel_id) if channel_id else None
+        thread_ts = str(args.get("thread_ts") or "") or None
+        if thread_ts and channel is not None:
+            self._existing(channel, thread_ts)
+        shared = []
+        for item, upload in zip(listed, uploads, strict=True):
+            assert upload is not None
+            upload.completed = True
+            upload.title = item.get("title") or upload.filename
+            upload.channel, upload.thread_ts = channel, thread_ts
+            upload.initial_comment = args.get("initial_comment") or None
+            shared.append({"id": upload.id, "name": upload.filename, "title": upload.title})
+        if channel is not None:
+            ts = self._next_ts()
+            message = {
+                "type": "message",
+                "ts": ts,
+                "channel": channel,
+                "user": self.bot_user_id,
+                "text": args.get("initial_comment") or "",
+                "files": shared,
+                "upload": True,
+            }
+            if thread_ts:
+                message["thread_ts"] = thread_ts
+            self._messages[channel][ts] = message
+        return {"files": shared}
 
     def _m_reactions_get(self, args: dict) -> dict:
         channel, ts = str(args.get("channel") or ""), str(args.get("timestamp") or "")

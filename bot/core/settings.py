@@ -30,7 +30,7 @@ DEFAULT_SCHEDULES = {
     "THEME_REVIEW_SCHEDULE": "0 9 * * mon",
     "CHALLENGES_SCHEDULE": "*/5 * * * *",
     "PEOPLE_REFRESH_SCHEDULE": "0 4 * * *",
-    "EXPLORATION_SCHEDULE": "*/15 * * * fri",
+    "EXPLORATION_SCHEDULE": "*/15 * * * thu-sat",
     "REPORT_SCHEDULE": "0 9 2 * *",
 }
 DEFAULT_REVIEW_WITHIN_DAYS = 14

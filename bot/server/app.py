@@ -14,6 +14,7 @@ from handlers import (
     challenges_close,
     commands,
     events,
+    exploration,
     home,
     installation,
     messages,
@@ -65,6 +66,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     challenges_close.register(app, runtime)
     statuses.register(app, runtime, runtime.home)
     themes.register(app, runtime)
+    exploration.register(app, runtime)
     views.register(app, runtime)
 
 

@@ -125,6 +125,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNAVAILABLE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader stopped early (`export | head`): what it read is all it wanted. Python
+        # would complain once more flushing stdout at exit, so stdout goes nowhere from now.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _serve(env: dict[str, str], args: argparse.Namespace) -> int:

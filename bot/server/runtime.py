@@ -15,6 +15,7 @@ from bot.core.metrics import Metrics
 from bot.core.settings import Settings
 from bot.foundation.context import Context
 from bot.home.publisher import HomePublisher
+from bot.people.newcomers import Newcomers
 from bot.slack.access import SlackAccess
 from bot.slack.client import build_web_client
 from bot.slack.rate import CHAT_UPDATE_PER_MINUTE, RateLimiter
@@ -33,6 +34,7 @@ class Runtime(Context):
     home: HomePublisher = field(init=False)
     challenge_cards: CardRefresher = field(init=False)
     challenge_entries: EntryLister = field(init=False)
+    newcomers: Newcomers = field(init=False)
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -45,15 +47,18 @@ class Runtime(Context):
         )
         self.notices = StatusNotifier(self)
         self.home = HomePublisher(self)
+        # Voters and authors not in `people` yet get their department looked up and filled in.
+        self.newcomers = Newcomers(self)
         self.votes = VoteRecorder(
             self.db,
             self.users,
             vote_emojis=self.settings.vote_emojis,
             on_change=self._votes_changed,
+            on_voters=self.newcomers.note,
         )
         self.challenge_cards = CardRefresher(self)
         self.challenge_entries = EntryLister(self, on_listed=self.challenge_cards.request)
-        self.signals.idea_posted = self.challenge_entries.idea_posted
+        self.signals.idea_posted = self._idea_posted
         self.signals.idea_changed = self._idea_changed
         self.signals.status_changed = self.notices.queue
         self.metrics.watch_votes(self.votes.verdicts)
@@ -65,6 +70,10 @@ class Runtime(Context):
         self.posts.request(idea.id or 0)
         if idea.challenge_id:
             self.challenge_cards.request(idea.challenge_id)
+
+    def _idea_posted(self, idea: Idea) -> None:
+        self.challenge_entries.idea_posted(idea)
+        self.newcomers.note([idea.author_id])
 
     def _votes_changed(self, idea_id: int) -> None:
         self.posts.request(idea_id)
@@ -90,6 +99,7 @@ class Runtime(Context):
     async def close(self) -> None:
         """Commit queued votes, send pending post updates, then let go of the database."""
         await self.votes.drain()
+        await self.newcomers.drain()
         await self.notices.drain()
         await self.posts.drain()
         await self.challenge_entries.drain()

@@ -20,7 +20,7 @@ def test_by_default_departments_are_job_titles_and_nothing_new_is_on() -> None:
     assert settings.exploration_groups == () and settings.leaders_channel == ""
     assert settings.report_schedule == DEFAULT_SCHEDULES["REPORT_SCHEDULE"] == "0 9 2 * *"
     assert settings.people_refresh_schedule == "0 4 * * *"
-    assert settings.exploration_schedule == "*/15 * * * fri"
+    assert settings.exploration_schedule == "*/15 * * * thu-sat"
 
 
 def test_user_group_handles_keep_their_order_without_at_signs_or_repeats() -> None:

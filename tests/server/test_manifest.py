@@ -34,6 +34,12 @@ REQUIRED_BOT_SCOPES = {
     "app_mentions:read",
     # member_joined_channel: welcoming people to a public ideas channel
     "channels:read",
+    # usergroups.list: who is asked about their exploration time (EXPLORATION_GROUPS)
+    "usergroups:read",
+    # users.profile.get: the custom profile field that names a department (DEPARTMENT_FIELD)
+    "users.profile:read",
+    # files_upload_v2: the monthly report's chart (LEADERS_CHANNEL)
+    "files:write",
 }
 # Everything Lightbulb may ask for: the required scopes plus conversations.info for the
 # ideas channel (public and private). Anything else is a stray scope and fails the test.
