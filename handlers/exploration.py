@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
@@ -14,25 +15,18 @@ from bot.slack import answers, payload
 
 
 def register(app: AsyncApp, ctx: Context) -> None:
-    async def on_answer(
-        ack: AsyncAck, body: dict, client: AsyncWebClient, respond: AsyncRespond
-    ) -> None:
-        await ack()
-        note = await answering.answer(
-            ctx, user_id=payload.user_id(body), value=payload.action_value(body)
-        )
-        if note is not None:
-            await answers.tell(body, client, respond, note)
+    def replying(act: Callable[..., Awaitable[str | None]]) -> Callable[..., Awaitable[None]]:
+        """A listener that acks, hands the click to `act` and tells the clicker its note."""
 
-    async def on_experiment(
-        ack: AsyncAck, body: dict, client: AsyncWebClient, respond: AsyncRespond
-    ) -> None:
-        await ack()
-        note = await answering.link_experiment(
-            ctx, user_id=payload.user_id(body), value=payload.action_value(body)
-        )
-        if note is not None:
-            await answers.tell(body, client, respond, note)
+        async def listener(
+            ack: AsyncAck, body: dict, client: AsyncWebClient, respond: AsyncRespond
+        ) -> None:
+            await ack()
+            note = await act(ctx, user_id=payload.user_id(body), value=payload.action_value(body))
+            if note is not None:
+                await answers.tell(body, client, respond, note)
 
-    app.action(re.compile(rf"^{ANSWER_ACTION}_\w+$"))(on_answer)
-    app.action(EXPERIMENT_ACTION)(on_experiment)
+        return listener
+
+    app.action(re.compile(rf"^{ANSWER_ACTION}_\w+$"))(replying(answering.answer))
+    app.action(EXPERIMENT_ACTION)(replying(answering.link_experiment))

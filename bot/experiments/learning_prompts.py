@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from bot.experiments import blocks, prompt_rules
 from bot.foundation.context import Context
@@ -79,12 +79,7 @@ async def _owner_timezone(ctx: Context, owner_id: str) -> ZoneInfo:
     except LookupFailed as error:
         log.warning("no timezone for %s, using the programme's: %s", owner_id, error)
         person = None
-    if person is not None and person.tz:
-        try:
-            return ZoneInfo(person.tz)
-        except (ZoneInfoNotFoundError, ValueError):
-            log.warning("unknown timezone %r for %s", person.tz, owner_id)
-    return ctx.settings.tz
+    return person.timezone(ctx.settings.tz) if person is not None else ctx.settings.tz
 
 
 async def _send(

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 from bot.core import typed
 from bot.exploration import blocks, rules
-from bot.exploration.service import timezone_of
 from bot.foundation.context import Context
 from bot.slack.posting import SLACK_FAILURES, error_code
 from bot.slack.users import LookupFailed
@@ -119,4 +118,4 @@ async def _timezone(ctx: Context, user_id: str) -> ZoneInfo:
         person = await ctx.users.get(user_id)
     except LookupFailed:
         person = None
-    return timezone_of(ctx, person)
+    return person.timezone(ctx.settings.tz) if person is not None else ctx.settings.tz

@@ -13,13 +13,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.exploration import blocks, rules
 from bot.foundation.context import Context
 from bot.slack.posting import SLACK_FAILURES, error_code
 from bot.slack.usergroups import groups_by_handle
-from bot.slack.users import LookupFailed, SlackUser
+from bot.slack.users import LookupFailed
 from storage import exploration as store
 
 log = logging.getLogger(__name__)
@@ -97,7 +96,7 @@ async def _ask_if_due(ctx: Context, user_id: str, now: datetime, report: Checkin
     if person is None or person.deleted or person.is_bot:
         report.not_people += 1
         return
-    local = now.astimezone(timezone_of(ctx, person))
+    local = now.astimezone(person.timezone(ctx.settings.tz))
     if not rules.may_ask(
         local,
         work_start=settings.work_start,
@@ -132,13 +131,3 @@ async def _ask_if_due(ctx: Context, user_id: str, now: datetime, report: Checkin
             message_ts=str(response["ts"]),
         )
     report.asked += 1
-
-
-def timezone_of(ctx: Context, person: SlackUser | None) -> ZoneInfo:
-    """The person's own timezone from their Slack profile, else the programme's."""
-    if person is not None and person.tz:
-        try:
-            return ZoneInfo(person.tz)
-        except (ZoneInfoNotFoundError, ValueError):
-            log.warning("unknown timezone %r for %s", person.tz, person.id)
-    return ctx.settings.tz

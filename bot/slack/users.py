@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -55,6 +56,16 @@ class SlackUser:
             tz=user.get("tz"),
             title=profile.get("title") or "",
         )
+
+    def timezone(self, default: ZoneInfo) -> ZoneInfo:
+        """Their own timezone from their Slack profile; `default` (the programme's) when the
+        profile has none or one this machine does not know."""
+        if self.tz:
+            try:
+                return ZoneInfo(self.tz)
+            except (ZoneInfoNotFoundError, ValueError):
+                log.warning("unknown timezone %r for %s", self.tz, self.id)
+        return default
 
 
 class LookupFailed(Exception):
