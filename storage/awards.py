@@ -1,11 +1,12 @@
 """What the monthly awards read and what they keep.
 
-A month of a large programme holds a million vote reactions: the database aggregates them to
-one small tuple per idea, and the exact tallies are read only for the ideas that can still
-reach a podium (see `bot.awards.rules.decided`). Idea text is read for the podium alone."""
+A month of a large programme holds a million vote reactions: the database aggregates them per
+idea and returns the best few thousand, and the exact tallies are read only for the ideas that
+can still reach a podium (see `bot.awards.weighing`). Idea text is read for the podium alone."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,9 +20,6 @@ from sqlmodel import col, select
 
 from storage.ideas import as_utc
 from storage.models import Award, Experiment, Idea, Learning, VoteReaction
-
-# Ideas per exact read: far below the bound parameters SQLite and PostgreSQL accept.
-CHUNK = 5000
 
 
 @dataclass(frozen=True)
@@ -54,12 +52,12 @@ def _posted_between(start: datetime, end: datetime) -> list[sa.ColumnElement[boo
 
 
 async def vote_ceilings(
-    *, session: AsyncSession, start: datetime, end: datetime
-) -> list[tuple[int, int, int]]:
-    """(idea, standing reactions, distinct departments on them) for each idea posted in
-    [start, end) with a vote standing: ceilings on its votes and on its voters' departments
-    (a person with two vote emojis counts twice here), without a distinct count of voters.
-    The month's ideas are a range of numbers read in index order, then checked one by one."""
+    *, session: AsyncSession, start: datetime, end: datetime, cut: int
+) -> tuple[list[tuple[int, int, int]], int]:
+    """(idea, standing reactions, distinct departments on them): ceilings on its votes and
+    its voters' departments, for the `cut` ideas posted in [start, end) best by each
+    (reactions first, then departments first), ranked by the database; and how many ideas
+    have a vote standing. The month's ideas are a range of ids, then checked one by one."""
     posted = _posted_between(start, end)
     # The range needs no message_ts: that would read each idea's row, not just an index.
     first, last = (
@@ -76,14 +74,28 @@ async def vote_ceilings(
             col(VoteReaction.active) == sa.true(),
         )
         .group_by(col(VoteReaction.idea_id))
-        .subquery("per_idea")
+        # Checked per idea, not per vote: a million look-ups would be ten times as many.
+        .having(col(VoteReaction.idea_id).in_(select(col(Idea.id)).where(*posted)))
+        # Read three times below, computed once: both engines keep such a CTE.
+        .cte("per_idea")
     )
-    result = await session.execute(
-        select(per_idea.c.idea_id, per_idea.c.reactions, per_idea.c.departments).where(
-            per_idea.c.idea_id.in_(select(col(Idea.id)).where(*posted))
+    reactions, departments = per_idea.c.reactions, per_idea.c.departments
+    ranked = [
+        select(per_idea.c.idea_id, reactions, departments)
+        .order_by(*order)
+        .limit(cut)
+        .subquery()
+        .select()
+        for order in (
+            (reactions.desc(), departments.desc()),
+            (departments.desc(), reactions.desc()),
         )
-    )
-    return [(idea_id, reactions, departments) for idea_id, reactions, departments in result]
+    ]
+    # The number of ideas rides along as a row no idea has (its id is never negative).
+    counted = select(sa.literal(-1), sa.func.count(), sa.literal(0)).select_from(per_idea)
+    rows = (await session.execute(sa.union(*ranked, counted))).all()
+    ideas = next((row[1] for row in rows if row[0] == -1), 0)
+    return [(row[0], row[1], row[2]) for row in rows if row[0] != -1], ideas
 
 
 def _distinct(column: Any) -> sa.CTE:
@@ -96,30 +108,25 @@ def _distinct(column: Any) -> sa.CTE:
 async def idea_tallies(*, session: AsyncSession, idea_ids: Sequence[int]) -> list[IdeaTally]:
     """The exact tallies of these ideas' standing votes: each voter once, in the department
     of their first standing reaction, since that reaction."""
-    tallies: list[IdeaTally] = []
-    for at in range(0, len(idea_ids), CHUNK):
-        tallies += await _tallies(session, idea_ids[at : at + CHUNK])
-    return tallies
-
-
-async def _tallies(session: AsyncSession, idea_ids: Sequence[int]) -> list[IdeaTally]:
-    """Ideas whose voters each have one standing reaction (nearly all) are tallied flat;
-    the others again, with each voter's first reaction picked out."""
+    # Ideas whose voters each have one standing reaction (nearly all) are tallied flat;
+    # the others again, with each voter's first reaction picked out.
     flat = sa.select(
         sa.type_coerce(col(VoteReaction.idea_id), sa.Integer).label("idea_id"),
         sa.func.count().label("reactions"),
         sa.func.count(sa.distinct(col(VoteReaction.voter_id))).label("votes"),
         sa.func.count(sa.distinct(col(VoteReaction.voter_department))).label("departments"),
         sa.func.max(col(VoteReaction.updated_at)).label("reached_at"),
-    ).where(col(VoteReaction.idea_id).in_(idea_ids), col(VoteReaction.active) == sa.true())
+    ).where(
+        _among(session, col(VoteReaction.idea_id), idea_ids),
+        col(VoteReaction.active) == sa.true(),
+    )
     rows = (await session.execute(flat.group_by(col(VoteReaction.idea_id)))).all()
     tallied = {row.idea_id: row for row in rows if row.reactions == row.votes}
     twice = [row.idea_id for row in rows if row.reactions != row.votes]
     if twice:
         tallied |= {row.idea_id: row for row in await _first_reactions(session, twice)}
-    authors = await session.execute(
-        select(col(Idea.id), col(Idea.author_id)).where(col(Idea.id).in_(list(tallied)))
-    )
+    among = _among(session, col(Idea.id), list(tallied))
+    authors = await session.execute(select(col(Idea.id), col(Idea.author_id)).where(among))
     return [
         IdeaTally(
             idea_id or 0,
@@ -144,7 +151,10 @@ async def _first_reactions(session: AsyncSession, idea_ids: Sequence[int]) -> Se
             col(VoteReaction.voter_department).label("department"),
             reaction.label("nth"),
         )
-        .where(col(VoteReaction.idea_id).in_(idea_ids), col(VoteReaction.active) == sa.true())
+        .where(
+            _among(session, col(VoteReaction.idea_id), idea_ids),
+            col(VoteReaction.active) == sa.true(),
+        )
         .subquery("firsts")
     )
     result = await session.execute(
@@ -158,6 +168,15 @@ async def _first_reactions(session: AsyncSession, idea_ids: Sequence[int]) -> Se
         .group_by(firsts.c.idea_id)
     )
     return result.all()
+
+
+def _among(session: AsyncSession, column: Any, ids: Sequence[int]) -> sa.ColumnElement[bool]:
+    """`column` is one of `ids`, bound as one array (JSON text on SQLite): thousands of
+    parameters would cost more to bind than the query to run, and overflow SQLite's limit."""
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam(None, list(ids), type_=postgresql.ARRAY(sa.Integer)))
+    listed = sa.func.json_each(json.dumps(list(ids))).table_valued("value")
+    return column.in_(select(listed.c.value))
 
 
 async def idea_cards(

@@ -55,22 +55,32 @@ async def ideas(
     """Ideas shared in [start, end) by their author's recorded department, their distinct
     authors, and how far along the funnel (`ranks`: status → step) each had got by `end`."""
     shared = [col(Idea.created_at) >= start, col(Idea.created_at) < end]
-    per_department = await session.execute(
-        select(
-            col(Idea.author_department),
-            sa.func.count(),
-            sa.func.count(sa.distinct(col(Idea.author_id))),
-        )
+    # Each (department, author) once, hashed, then counted: the distinct authors of a
+    # department and of the programme without sorting the period's ideas twice.
+    pairs = (
+        select(col(Idea.author_department), col(Idea.author_id), sa.func.count().label("n"))
         .where(*shared)
-        .group_by(col(Idea.author_department))
+        .group_by(col(Idea.author_department), col(Idea.author_id))
+        .cte("pairs")
+    )
+    by_department = select(
+        sa.literal("department").label("kind"),
+        pairs.c.author_department,
+        sa.func.sum(pairs.c.n),
+        sa.func.count(),
+    ).group_by(pairs.c.author_department)
+    authors_overall = select(pairs.c.author_id).distinct().subquery("authors")
+    whole = select(sa.literal(_WHOLE), sa.null(), sa.null(), sa.func.count()).select_from(
+        authors_overall
     )
     counts: dict[Department, int] = {}
     authors: dict[Department, int] = {}
-    for department, n, distinct in per_department.all():
-        counts[department], authors[department] = int(n), int(distinct)
-    programme = await session.execute(
-        select(sa.func.count(sa.distinct(col(Idea.author_id)))).where(*shared)
-    )
+    everyone = 0
+    for kind, department, n, distinct in await session.execute(sa.union_all(by_department, whole)):
+        if kind == _WHOLE:
+            everyone = int(distinct)
+        else:
+            counts[department], authors[department] = int(n), int(distinct)
     # From the status history, which is small next to the ideas: each idea's furthest step.
     rank = sa.case(
         *((col(StatusChange.to_status) == status, step) for status, step in ranks.items()),
@@ -95,7 +105,7 @@ async def ideas(
     for row in reached.all():
         department, one, two, three = tuple(row)
         steps[department] = (int(one or 0), int(two or 0), int(three or 0))
-    return IdeaCounts(counts, Participation(authors, int(programme.scalar_one())), steps)
+    return IdeaCounts(counts, Participation(authors, everyone), steps)
 
 
 async def voters(*, session: AsyncSession, start: datetime, end: datetime) -> Participation:

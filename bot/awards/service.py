@@ -99,19 +99,25 @@ async def results(ctx: Context, period: str) -> tuple[list[Award], blocks.Number
     """The kept results of `period`, computing and keeping them on first use."""
     start, end = periods.month_bounds(period, ctx.settings.tz)
     previous = _month_before(period)
-    async with ctx.db.session() as session:
-        turnout = await store.turnout(session=session, start=start, end=end)
-        kept = await store.for_period(session=session, period=period)
-        last = {
-            category: await store.winner(session=session, period=previous, category=category)
-            for category in rules.CATEGORIES
-        }
-        idea_candidates = [] if kept else await weighing.candidates(session, start, end, last)
-        learnings = (
-            []
-            if kept
-            else await store.learnings_shared_between(session=session, start=start, end=end)
-        )
+    # Counted on a connection of its own meanwhile: PostgreSQL gives it another core.
+    counting = asyncio.create_task(_turnout(ctx, start, end))
+    try:
+        async with ctx.db.session() as session:
+            kept = await store.for_period(session=session, period=period)
+            last = {
+                category: await store.winner(session=session, period=previous, category=category)
+                for category in rules.CATEGORIES
+            }
+            idea_candidates = [] if kept else await weighing.candidates(session, start, end, last)
+            learnings = (
+                []
+                if kept
+                else await store.learnings_shared_between(session=session, start=start, end=end)
+            )
+    except BaseException:
+        counting.cancel()
+        raise
+    turnout = await counting
     numbers = blocks.Numbers(
         ideas=turnout.ideas, voters=turnout.voters, departments=turnout.departments or None
     )
@@ -164,6 +170,11 @@ async def results(ctx: Context, period: str) -> tuple[list[Award], blocks.Number
         await store.keep(session=session, awards=chosen)
         kept = await store.for_period(session=session, period=period)
     return kept, numbers
+
+
+async def _turnout(ctx: Context, start: datetime, end: datetime) -> store.Turnout:
+    async with ctx.db.session() as session:
+        return await store.turnout(session=session, start=start, end=end)
 
 
 def _award(

@@ -21,7 +21,7 @@ from bot.foundation.context import Context
 from bot.people import rules
 from bot.slack.posting import SLACK_FAILURES, error_code
 from bot.slack.usergroups import groups_by_handle
-from bot.slack.users import SlackUser
+from bot.slack.users import LookupFailed, SlackUser
 from storage import people
 from storage.people import PersonFacts
 
@@ -134,8 +134,8 @@ async def look_up(ctx: Context, user_ids: Sequence[str]) -> list[PersonFacts]:
     for user_id in user_ids:
         try:
             user = await ctx.users.get(user_id)
-        except Exception as error:
-            log.warning("could not look up %s for their department: %r", user_id, error)
+        except LookupFailed as error:
+            log.warning("could not look up %s for their department: %s", user_id, error)
             continue
         if user is not None:
             members.append(user)

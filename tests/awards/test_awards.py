@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import col
 
 from bot.awards import service as awards
+from bot.awards import weighing
 from bot.core import periods
 from bot.experiments import blocks as experiment_blocks
 from bot.foundation.delivery import METADATA_EVENT
@@ -69,6 +70,9 @@ async def october_idea(
         await hall.react(idea, voter)
     await hall.wait_judged(judged + len(voters))
     await hall.runtime.votes.drain()
+    # Newcomers are looked up in the background (users.info) and their rows filled in: done
+    # before the month's facts are set, so nothing runs behind the test's back.
+    await hall.runtime.newcomers.drain()
     async with hall.db.session() as session:
         await session.execute(
             sa.update(Idea)
@@ -220,6 +224,14 @@ async def test_a_tie_goes_to_breadth_then_to_whoever_got_there_first(hall: Harne
         ("idea-of-the-month", 1, "Broad and early"),
         ("idea-of-the-month", 2, "Broad but late"),
     ]
+
+
+async def test_a_tie_across_the_first_cut_is_read_again_wider(
+    hall: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cut of one idea splits the tie at the top: the awards read wider, not stop short."""
+    monkeypatch.setattr(weighing, "FIRST_CUT", 1)
+    await test_a_tie_goes_to_breadth_then_to_whoever_got_there_first(hall)
 
 
 async def test_nobody_wins_the_same_award_twice_in_a_row(hall: Harness) -> None:
@@ -463,7 +475,7 @@ async def test_departments_are_those_recorded_when_people_voted(hall: Harness) -
         voters={"U0OPS0001": minute * 30, "U0LEGAL01": minute * 40},
     )
     async with hall.db.session() as session:
-        session.add(Person(user_id="U0ENG0002", department="Sales"))  # moved in November
+        await session.merge(Person(user_id="U0ENG0002", department="Sales"))  # moved in November
     hall.runtime.users = UserDirectory(hall.runtime.client)
     hall.fake.outage("users.info", status=503)
     asked_before = len(hall.fake.calls_to("users.info"))
