@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from bot.numbers.facts import FUNNEL_STEPS, ProgrammeNumbers, Slice
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 TOP_DEPARTMENTS = 10  # the rest are drawn as one bar, "others"
 NAME_LIMIT = 28
@@ -56,6 +57,11 @@ def render(numbers: ProgrammeNumbers) -> bytes:
     """The chart for `numbers` as PNG bytes; an honest "no ideas yet" picture for an empty
     period."""
     rows = top_departments(numbers.departments)
+    # Imported when a chart is drawn: matplotlib takes most of a second to import, which every
+    # process (and every command) would pay at start-up otherwise.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(11, max(4.5, 1.2 + 0.45 * len(rows))), dpi=100)
     FigureCanvasAgg(figure)
     figure.suptitle(f"Lightbulb: {numbers.period.label}", fontsize=15, fontweight="bold")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable
+from contextlib import suppress
 from datetime import UTC, datetime
 
 from bot.foundation.context import Context
@@ -31,6 +32,8 @@ class Newcomers:
         self._known: set[str] = set()
         self._waiting: set[str] = set()
         self._worker: asyncio.Task[None] | None = None
+        # Set on shutdown: whoever is waiting is looked up at once, not after the gathering.
+        self._hurry = asyncio.Event()
 
     def note(self, user_ids: Iterable[str]) -> None:
         """These people just posted or voted; those not known to be in `people` are looked
@@ -44,7 +47,8 @@ class Newcomers:
 
     async def _work(self) -> None:
         while self._waiting:
-            await asyncio.sleep(GATHER_SECONDS)
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._hurry.wait(), GATHER_SECONDS)
             batch = sorted(self._waiting)[:BATCH]
             self._waiting.difference_update(batch)
             try:
@@ -70,6 +74,7 @@ class Newcomers:
         log.info("stored %d newcomers, filled in %d of their ideas and votes", len(added), filled)
 
     async def drain(self) -> None:
-        """Finish the look-ups under way (on shutdown)."""
+        """Look up whoever is waiting now and finish (on shutdown)."""
+        self._hurry.set()
         if self._worker is not None:
             await asyncio.gather(self._worker, return_exceptions=True)
