@@ -3,10 +3,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from hypothesis import settings
 
 from storage import migrate
 from tests.databases import fresh_postgres_database
 from tests.harness import ADMIN, LAB_CHANNEL, Harness, start_harness
+
+# Generated examples are judged on what they do, never on how fast a busy machine runs them:
+# the tests share the cores, and a slow example is not a wrong one.
+settings.register_profile("lightbulb", deadline=None)
+settings.load_profile("lightbulb")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
