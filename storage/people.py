@@ -15,6 +15,7 @@ from sqlmodel import col, select
 
 from storage.models import Idea, VoteReaction
 from storage.people_models import Person
+from storage.team_models import HelpOffer, TeamChange
 
 # Well under SQLite's and PostgreSQL's limits on bound parameters in one statement.
 CHUNK = 2000
@@ -84,9 +85,9 @@ def _upsert(dialect: str, with_department: bool) -> sa.Insert:
 
 
 async def backfill(*, session: AsyncSession, user_ids: Sequence[str]) -> int:
-    """Copy these people's stored departments onto their ideas and vote reactions recorded
-    with none (before they were known). Rows that have a department keep it. Returns how many
-    rows were filled."""
+    """Copy these people's stored departments onto their ideas, vote reactions, offers of help
+    and team changes recorded with none (before they were known). Rows that have a department
+    keep it. Returns how many rows were filled."""
     filled = 0
     people = Person.metadata.tables[Person.__tablename__]
     for chunk in _chunks(sorted(set(user_ids))):
@@ -97,6 +98,8 @@ async def backfill(*, session: AsyncSession, user_ids: Sequence[str]) -> int:
                 "voter_department",
                 "voter_id",
             ),
+            (HelpOffer.metadata.tables[HelpOffer.__tablename__], "department", "helper_id"),
+            (TeamChange.metadata.tables[TeamChange.__tablename__], "department", "user_id"),
         ):
             department = (
                 select(people.c.department)

@@ -109,6 +109,13 @@ def port_or_off(name: str, text: str) -> int | None:
     return None if text == "off" else port(name, text, " or off")
 
 
+def on_off(name: str, text: str) -> bool:
+    lowered = text.lower()
+    if lowered not in ("on", "off"):
+        fail(f"Setting {name}={text!r} must be on or off.")
+    return lowered == "on"
+
+
 def working_hours(name: str, text: str) -> tuple[time, time]:
     start_text, _, end_text = text.partition("-")
     with suppress(ValueError):

@@ -32,6 +32,8 @@ DEFAULT_SCHEDULES = {
     "PEOPLE_REFRESH_SCHEDULE": "0 4 * * *",
     "EXPLORATION_SCHEDULE": "*/15 * * * thu-sat",
     "REPORT_SCHEDULE": "0 9 2 * *",
+    # Hourly through Tuesday and Wednesday: every timezone's working hours fall inside it.
+    "INTRODUCTIONS_SCHEDULE": "0 * * * tue,wed",
 }
 DEFAULT_REVIEW_WITHIN_DAYS = 14
 
@@ -82,6 +84,9 @@ class Settings:
     people_refresh_schedule: str = DEFAULT_SCHEDULES["PEOPLE_REFRESH_SCHEDULE"]
     exploration_schedule: str = DEFAULT_SCHEDULES["EXPLORATION_SCHEDULE"]
     report_schedule: str = DEFAULT_SCHEDULES["REPORT_SCHEDULE"]
+    # Weekly group DMs between an idea's author and helpers from other departments.
+    introductions: bool = False
+    introductions_schedule: str = DEFAULT_SCHEDULES["INTRODUCTIONS_SCHEDULE"]
 
     @property
     def tz(self) -> ZoneInfo:
@@ -199,6 +204,8 @@ class _Environment(BaseSettings):
     PEOPLE_REFRESH_SCHEDULE: _Schedule = parse.default(DEFAULT_SCHEDULES["PEOPLE_REFRESH_SCHEDULE"])
     EXPLORATION_SCHEDULE: _Schedule = parse.default(DEFAULT_SCHEDULES["EXPLORATION_SCHEDULE"])
     REPORT_SCHEDULE: _Schedule = parse.default(DEFAULT_SCHEDULES["REPORT_SCHEDULE"])
+    INTRODUCTIONS: Annotated[bool, parse.parsed(parse.on_off)] = parse.default("off")
+    INTRODUCTIONS_SCHEDULE: _Schedule = parse.default(DEFAULT_SCHEDULES["INTRODUCTIONS_SCHEDULE"])
     SLACK_API_URL: str = ""
     DATABASE_URL: str = DEFAULT_DATABASE_URL
     METRICS_HOST: str = "127.0.0.1"

@@ -10,6 +10,7 @@ import storage.claim_models  # noqa: F401  (registers the tables on SQLModel.met
 import storage.indexes  # noqa: F401
 import storage.models  # noqa: F401
 import storage.people_models  # noqa: F401
+import storage.team_models  # noqa: F401
 
 connection = context.config.attributes.get("connection")
 if connection is None:

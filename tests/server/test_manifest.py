@@ -40,6 +40,8 @@ REQUIRED_BOT_SCOPES = {
     "users.profile:read",
     # files_upload_v2: the monthly report's chart (LEADERS_CHANNEL)
     "files:write",
+    # conversations.open with several people: introductions (INTRODUCTIONS=on)
+    "mpim:write",
 }
 # Everything Lightbulb may ask for: the required scopes plus conversations.info for the
 # ideas channel (public and private). Anything else is a stray scope and fails the test.

@@ -11,6 +11,7 @@ import storage.claim_models  # noqa: F401  (registers their tables on SQLModel.m
 import storage.indexes  # noqa: F401
 import storage.models  # noqa: F401
 import storage.people_models  # noqa: F401
+import storage.team_models  # noqa: F401
 from storage.database import create_engine
 
 
