@@ -18,8 +18,10 @@ from handlers import (
     home,
     installation,
     messages,
+    offers,
     shortcuts,
     statuses,
+    teams,
     themes,
     views,
     welcome,
@@ -67,6 +69,8 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     statuses.register(app, runtime, runtime.home)
     themes.register(app, runtime)
     exploration.register(app, runtime)
+    offers.register(app, runtime)
+    teams.register(app, runtime)
     views.register(app, runtime)
 
 
