@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +19,19 @@ FLAT_IN_BOT = {"__init__.py", "__main__.py"}
 
 def test_the_layering_contracts_hold(capsys: pytest.CaptureFixture[str]) -> None:
     """Layers, plain rules, thin handlers and a plain core: see `[tool.importlinter]`."""
-    broken = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True)
+    # The command line reconfigures logging for the whole process, which silences every logger
+    # that exists already: the tests that run after this one in the same process listen to them.
+    loggers = [
+        logger
+        for logger in logging.root.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger)
+    ]
+    silenced = {logger: logger.disabled for logger in loggers}
+    try:
+        broken = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True)
+    finally:
+        for logger, disabled in silenced.items():
+            logger.disabled = disabled
 
     report = capsys.readouterr().out
     assert broken == 0, report
