@@ -16,6 +16,7 @@ from bot.experiments import blocks as experiment_blocks
 from bot.experiments import forms as experiment_forms
 from bot.experiments import learning_prompts
 from bot.experiments import service as experiments
+from bot.experiments import team as experiment_team
 from bot.foundation import claims
 from bot.foundation.context import Context
 from bot.ideas import replies
@@ -30,10 +31,12 @@ log = logging.getLogger(__name__)
 def register(app: AsyncApp, ctx: Context) -> None:
     async def on_start(ack: AsyncAck, body: dict, client: AsyncWebClient) -> None:
         await ack()
+        idea_id = typed.parse_id(payload.action_value(body))
         form = experiment_forms.new_experiment_form(
             owner_id=payload.user_id(body),
             today=today(ctx.settings.tz),
-            idea_id=typed.parse_id(payload.action_value(body)),
+            idea_id=idea_id,
+            team=await experiment_team.helpers_for(ctx, idea_id),
         )
         await open_modal(client, payload.trigger_id(body), form)
 

@@ -18,6 +18,7 @@ from bot.challenges import service as challenges
 from bot.core import typed
 from bot.core.clock import today
 from bot.experiments import forms as experiment_forms
+from bot.experiments import team as experiment_team
 from bot.foundation import claims
 from bot.foundation.context import Context
 from bot.ideas import answer_blocks, lists, publishing, replies
@@ -108,10 +109,12 @@ async def _mine(call: Invocation) -> None:
 
 async def _experiment(call: Invocation) -> None:
     await call.ack()
+    idea_id = typed.parse_id(call.text)
     form = experiment_forms.new_experiment_form(
         owner_id=call.user_id,
         today=today(call.ctx.settings.tz),
-        idea_id=typed.parse_id(call.text),
+        idea_id=idea_id,
+        team=await experiment_team.helpers_for(call.ctx, idea_id),
     )
     if not await open_modal(call.client, payload.trigger_id(call.command), form):
         await call.respond(

@@ -13,6 +13,7 @@ from bot.core.clock import today
 from bot.experiments import forms as experiment_forms
 from bot.experiments import lab_posts, rules
 from bot.experiments import service as experiments
+from bot.experiments import team as experiment_team
 from bot.foundation import claims
 from bot.foundation.context import Context
 from bot.ideas import forms as idea_forms
@@ -68,6 +69,8 @@ async def experiment_form_submitted(
         idea, problem = await experiments.idea_to_test(ctx, draft.idea_ref)
         if problem:
             problems[rules.Field.IDEA] = problem
+    if not problems:
+        draft, problems = await experiment_team.checked_draft(ctx, draft)
     if problems:
         await ack(response_action="errors", errors=problems)
         return

@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from storage import teams
 from storage.models import Experiment, ExperimentUpdate
 from storage.people_models import ExplorationCheckin, Person
 from storage.vocabulary import ExperimentStatus
@@ -140,7 +141,8 @@ async def record_experiment(
 
 
 async def running_experiments_of(*, session: AsyncSession, user_id: str) -> list[Experiment]:
-    """Running experiments `user_id` owns or has posted an update on, newest first."""
+    """Running experiments `user_id` owns, is on the team of or has posted an update on,
+    newest first."""
     updated = select(col(ExperimentUpdate.experiment_id)).where(
         col(ExperimentUpdate.author_id) == user_id
     )
@@ -148,7 +150,11 @@ async def running_experiments_of(*, session: AsyncSession, user_id: str) -> list
         select(Experiment)
         .where(
             col(Experiment.status) == ExperimentStatus.RUNNING,
-            sa.or_(col(Experiment.owner_id) == user_id, col(Experiment.id).in_(updated)),
+            sa.or_(
+                col(Experiment.owner_id) == user_id,
+                col(Experiment.id).in_(updated),
+                col(Experiment.id).in_(teams.experiment_ids_of(user_id)),
+            ),
         )
         .order_by(col(Experiment.id).desc())
     )

@@ -9,14 +9,22 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from storage import teams
 from storage.models import Experiment, Idea
 from storage.vocabulary import WAITING_FOR_REVIEW, ExperimentStatus
 
 
 async def running_experiments_of(*, session: AsyncSession, owner_id: str) -> list[Experiment]:
+    """Running experiments `owner_id` owns or is on the team of, ending soonest first."""
     result = await session.execute(
         select(Experiment)
-        .where(Experiment.owner_id == owner_id, Experiment.status == ExperimentStatus.RUNNING)
+        .where(
+            sa.or_(
+                col(Experiment.owner_id) == owner_id,
+                col(Experiment.id).in_(teams.experiment_ids_of(owner_id)),
+            ),
+            col(Experiment.status) == ExperimentStatus.RUNNING,
+        )
         .order_by(col(Experiment.ends_on), col(Experiment.id))
     )
     return list(result.scalars())

@@ -119,6 +119,16 @@ async def get(*, session: AsyncSession, user_id: str) -> Person | None:
     return await session.get(Person, user_id)
 
 
+async def inactive(*, session: AsyncSession, user_ids: Iterable[str]) -> set[str]:
+    """Those of `user_ids` stored as bots or deactivated accounts."""
+    result = await session.execute(
+        select(col(Person.user_id)).where(
+            col(Person.user_id).in_(sorted(set(user_ids))), sa.not_(col(Person.active))
+        )
+    )
+    return set(result.scalars())
+
+
 async def department_of(*, session: AsyncSession, user_id: str) -> str | None:
     """The person's stored department; None when they have none or are not known yet."""
     result = await session.execute(select(Person.department).where(Person.user_id == user_id))

@@ -3,6 +3,7 @@ learning prompt (the forms are in `experiment_forms`, the digest in `digest_bloc
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from slack_sdk.models.blocks import (
@@ -17,9 +18,11 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.core import typed
+from bot.experiments.team_blocks import team_button, team_line
 from bot.slack.blocks import sections, to_dicts
 from bot.slack.text import HEADER_TEXT_LIMIT, escape, truncate
 from storage.models import Experiment, Idea, Learning
+from storage.teams import Member
 
 UPDATE_ACTION = "experiment_add_update"
 CONCLUDE_ACTION = "experiment_conclude"
@@ -90,6 +93,7 @@ def experiment_card(
     *,
     learning: Learning | None = None,
     cancelled_by: str | None = None,
+    team: Sequence[Member] = (),
 ) -> dict:
     """The card in the experiments channel; its buttons go once the experiment ends."""
     lines = [
@@ -97,6 +101,8 @@ def experiment_card(
         f"*Metric:* {escape(experiment.metric)}",
         f"*Owner:* <@{experiment.owner_id}> · *Ends:* {experiment.ends_on:%-d %B %Y}",
     ]
+    if (members := team_line(team)) is not None:
+        lines.append(members)
     if idea is not None:
         title = escape(truncate(idea.text, 120))
         link = f"<{idea.permalink}|{title}>" if idea.permalink else title
@@ -120,11 +126,12 @@ def experiment_card(
                         value=button_value(experiment),
                         style="primary",
                     ),
+                    team_button(experiment.id),
                     _cancel_button(experiment),
                 ]
             )
         )
-        footer = "Anyone can follow along in the thread. The owner posts updates here."
+        footer = "Anyone can follow along in the thread. The owner and the team post updates here."
     else:
         label = OUTCOME_LABELS.get(learning.outcome, learning.outcome)
         link = f" · <{learning.permalink}|Read the learning>" if learning.permalink else ""

@@ -3,6 +3,7 @@ and reading what was submitted."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from slack_sdk.models.blocks import (
@@ -19,6 +20,7 @@ from slack_sdk.models.views import View
 from bot.core import typed
 from bot.experiments import rules
 from bot.experiments.blocks import OUTCOME_LABELS
+from bot.experiments.team_blocks import picked_team, team_picker
 from bot.slack import payload
 from bot.slack.blocks import form, text_input
 from bot.slack.payload import INPUT_ACTION
@@ -28,8 +30,11 @@ UPDATE_FORM = "experiment_update_form"
 LEARNING_FORM = "learning_form"
 
 
-def experiment_form(*, owner_id: str, ends_on: date, idea_id: int | None) -> View:
-    """Start an experiment; the idea's number is prefilled when started from an idea."""
+def experiment_form(
+    *, owner_id: str, ends_on: date, idea_id: int | None, team: Sequence[str] = ()
+) -> View:
+    """Start an experiment; the idea's number, and its team, are prefilled when started from
+    an idea."""
     return form(
         EXPERIMENT_FORM,
         title="Start an experiment",
@@ -54,6 +59,11 @@ def experiment_form(*, owner_id: str, ends_on: date, idea_id: int | None) -> Vie
                 element=UserSelectElement(action_id=INPUT_ACTION, initial_user=owner_id),
                 hint="The owner posts updates and shares the learning at the end.",
             ),
+            team_picker(
+                team,
+                hint=f"Up to {rules.TEAM_LIMIT} people besides the owner, from any department: "
+                "they post updates and conclude, like the owner.",
+            ),
             InputBlock(
                 block_id=rules.Field.ENDS_ON,
                 label="Ends on",
@@ -73,10 +83,18 @@ def experiment_form(*, owner_id: str, ends_on: date, idea_id: int | None) -> Vie
     )
 
 
-def new_experiment_form(*, owner_id: str, today: date, idea_id: int | None) -> View:
+def new_experiment_form(
+    *, owner_id: str, today: date, idea_id: int | None, team: Sequence[str] = ()
+) -> View:
     """The form as `/idea experiment` or an idea's button opens it: the person who asked owns
-    it unless they pick someone else, and it ends after the usual span."""
-    return experiment_form(owner_id=owner_id, ends_on=rules.default_end(today), idea_id=idea_id)
+    it unless they pick someone else, it ends after the usual span, and `team` (the people
+    who offered help, say) is picked already, but for the owner."""
+    return experiment_form(
+        owner_id=owner_id,
+        ends_on=rules.default_end(today),
+        idea_id=idea_id,
+        team=rules.team_without_owner(team, owner_id)[: rules.TEAM_LIMIT],
+    )
 
 
 def experiment_form_values(view: dict) -> rules.ExperimentDraft:
@@ -91,6 +109,7 @@ def experiment_form_values(view: dict) -> rules.ExperimentDraft:
         owner_id=payload.selected_user(view, rules.Field.OWNER),
         ends_on=ends_on,
         idea_ref=payload.text_input(view, rules.Field.IDEA),
+        team=tuple(picked_team(view)),
     )
 
 

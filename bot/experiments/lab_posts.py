@@ -9,12 +9,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.experiments import blocks
+from bot.experiments import blocks, team_members
 from bot.foundation import retried_posts
 from bot.foundation.context import Context
 from bot.foundation.delivery import deliver
 from bot.slack.posting import SLACK_FAILURES, permalink
-from storage import experiments, ideas
+from storage import experiments, ideas, teams
 from storage.models import Experiment, ExperimentUpdate, Idea, Learning
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ async def post_card(ctx: Context, experiment: Experiment, idea: Idea | None) -> 
     processes: the card is a scheduled-style post claimed as (`experiment-card`, id)."""
 
     async def card() -> dict:
-        return blocks.experiment_card(experiment, idea)
+        return await experiment_card(ctx, experiment, idea)
 
     posted = await _post_in_lab(
         ctx, job=CARD_JOB, key=experiment.id, compose=card, what=f"experiment {experiment.id}"
@@ -145,7 +145,9 @@ async def post_learning(ctx: Context, experiment: Experiment, learning: Learning
         )
     learning.channel_id, learning.message_ts = channel_id, message_ts
     learning.permalink = link
-    await redraw_card(ctx, experiment, blocks.experiment_card(experiment, idea, learning=learning))
+    await redraw_card(
+        ctx, experiment, await experiment_card(ctx, experiment, idea, learning=learning)
+    )
     await tell_idea_thread(
         ctx,
         idea,
@@ -153,6 +155,7 @@ async def post_learning(ctx: Context, experiment: Experiment, learning: Learning
         key=learning.id,
         message=blocks.learning_reply(learning, experiment),
     )
+    await team_members.share_learning(ctx, experiment, learning, await card())
     return Posted(True, permalink=link)
 
 
@@ -177,6 +180,22 @@ async def post_missing(ctx: Context) -> int:
     for experiment, learning in learnings:
         posted += (await post_learning(ctx, experiment, learning)).ok
     return posted
+
+
+async def experiment_card(
+    ctx: Context,
+    experiment: Experiment,
+    idea: Idea | None,
+    *,
+    learning: Learning | None = None,
+    cancelled_by: str | None = None,
+) -> dict:
+    """The experiment's card as it stands, with its team as it is now."""
+    async with ctx.db.session() as session:
+        team = await teams.members(session=session, experiment_id=experiment.id or 0)
+    return blocks.experiment_card(
+        experiment, idea, learning=learning, cancelled_by=cancelled_by, team=team
+    )
 
 
 async def redraw_card(ctx: Context, experiment: Experiment, card: dict) -> None:

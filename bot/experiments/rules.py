@@ -3,6 +3,7 @@ update or conclude it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -15,6 +16,8 @@ UPDATE_LIMIT = 2000
 LEARNED_LIMIT = 2000
 NEXT_STEP_LIMIT = 1000
 OUTCOMES = ("validated", "invalidated", "inconclusive")
+# A team small enough to work together; the owner is not counted.
+TEAM_LIMIT = 12
 # The experiment form suggests an end date this far ahead: long enough to learn something.
 DEFAULT_DAYS = 14
 
@@ -25,6 +28,7 @@ class Field(StrEnum):
     HYPOTHESIS = "hypothesis"
     METRIC = "metric"
     OWNER = "owner"
+    TEAM = "team"
     ENDS_ON = "ends_on"
     IDEA = "idea"
     UPDATE = "update"
@@ -40,6 +44,7 @@ class ExperimentDraft:
     owner_id: str
     ends_on: date | None
     idea_ref: str = ""
+    team: tuple[str, ...] = ()
 
 
 def experiment_problems(draft: ExperimentDraft, *, today: date) -> dict[str, str]:
@@ -86,13 +91,49 @@ def learning_problems(*, outcome: str, learned: str, next_step: str) -> dict[str
     return {str(field): problem for field, problem in problems.items() if problem}
 
 
-def can_manage(user_id: str, owner_id: str, admins: frozenset[str]) -> bool:
-    """Only the owner or an admin posts updates or concludes."""
-    return user_id == owner_id or user_id in admins
+def can_manage(
+    user_id: str, owner_id: str, admins: frozenset[str], team: frozenset[str] = frozenset()
+) -> bool:
+    """The owner, a member of the team or an admin posts updates, concludes or cancels."""
+    return user_id == owner_id or user_id in team or user_id in admins
 
 
 def refusal(experiment_id: int, owner_id: str) -> str:
     return (
-        f"Only <@{owner_id}>, who owns experiment #{experiment_id}, or a Lightbulb admin can "
-        "post updates, conclude or cancel it. Reply in its thread to share your thoughts."
+        f"Only <@{owner_id}>, who owns experiment #{experiment_id}, its team or a Lightbulb "
+        "admin can post updates, conclude or cancel it. Reply in its thread to share your "
+        "thoughts."
     )
+
+
+def can_change_team(user_id: str, owner_id: str, admins: frozenset[str]) -> bool:
+    """Who is on the team is the owner's call, or an admin's."""
+    return user_id == owner_id or user_id in admins
+
+
+def team_refusal(experiment_id: int, owner_id: str) -> str:
+    return (
+        f"Only <@{owner_id}>, who owns experiment #{experiment_id}, or a Lightbulb admin can "
+        "change its team. Ask them, or reply in the card's thread to offer a hand."
+    )
+
+
+def team_without_owner(team: Sequence[str], owner_id: str) -> list[str]:
+    """The team as picked, each person once, without the owner (who leads it anyway)."""
+    return [user_id for user_id in dict.fromkeys(team) if user_id and user_id != owner_id]
+
+
+def team_size_problem(team: Sequence[str]) -> str | None:
+    if len(team) > TEAM_LIMIT:
+        return (
+            f"A team is at most {TEAM_LIMIT} people besides the owner; {len(team)} are picked. "
+            "Keep those who will do the work: everyone can follow along in the thread."
+        )
+    return None
+
+
+def unfit_problem(name: str, *, bot: bool) -> str:
+    """Why someone picked for a team cannot be on it, by name."""
+    if bot:
+        return f"{name} is a bot: pick people."
+    return f"{name} has left (the account is deactivated): pick people who are still here."

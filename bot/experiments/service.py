@@ -18,7 +18,7 @@ from bot.experiments.rules import ExperimentDraft, can_manage, refusal
 from bot.foundation import retried_posts
 from bot.foundation.context import Context
 from bot.statuses import service as idea_status
-from storage import experiments, ideas
+from storage import experiments, ideas, teams
 from storage.models import Experiment, Idea, Learning
 from storage.vocabulary import ExperimentStatus
 
@@ -40,18 +40,19 @@ async def idea_to_test(ctx: Context, idea_ref: str) -> tuple[Idea | None, str | 
 async def managed_by(
     ctx: Context, *, experiment_id: int | None, user_id: str, running: bool = False
 ) -> tuple[Experiment | None, str | None]:
-    """The experiment if `user_id` may manage it, judged by the owner on record (a click or a
-    form cannot forge that), and, with `running`, if it has not ended; otherwise None and why
-    not, in words for that person."""
-    experiment = None
+    """The experiment if `user_id` may manage it, judged by the owner on record and the team
+    as it is now (a click or a form cannot forge either), and, with `running`, if it has not
+    ended; otherwise None and why not, in words for that person."""
+    experiment, team = None, []
     if experiment_id is not None:
         async with ctx.db.session() as session:
             experiment = await experiments.get_experiment(
                 session=session, experiment_id=experiment_id
             )
+            team = await teams.member_ids(session=session, experiment_id=experiment_id)
     if experiment is None:
         return None, "This experiment no longer exists."
-    if not can_manage(user_id, experiment.owner_id, ctx.settings.admin_user_ids):
+    if not can_manage(user_id, experiment.owner_id, ctx.settings.admin_user_ids, frozenset(team)):
         return None, refusal(experiment.id or 0, experiment.owner_id)
     if running and experiment.status != ExperimentStatus.RUNNING:
         return None, f"Experiment #{experiment.id} is already {experiment.status}."
@@ -61,8 +62,8 @@ async def managed_by(
 async def start(
     ctx: Context, *, started_by: str, draft: ExperimentDraft, idea: Idea | None
 ) -> tuple[Experiment, lab_posts.Posted]:
-    """Store the experiment, post its card, tell the idea's thread, and move the idea to
-    "experimenting" like any status change (history, DMs to its author and voters)."""
+    """Store the experiment with its team, post its card, tell the idea's thread, and move the
+    idea to "experimenting" like any status change (history, DMs to its author and voters)."""
     async with ctx.db.session() as session:
         experiment = await experiments.create_experiment(
             session=session,
@@ -73,6 +74,13 @@ async def start(
             ends_on=draft.ends_on or date.today(),
             idea_id=idea.id if idea else None,
         )
+        if draft.team:
+            await teams.change(
+                session=session,
+                experiment_id=experiment.id or 0,
+                team=draft.team,
+                changed_by=started_by,
+            )
     posted = await lab_posts.post_card(ctx, experiment, idea)
     if idea is not None:
         await idea_status.experiment_started(
@@ -135,7 +143,7 @@ async def cancel(ctx: Context, *, experiment_id: int, cancelled_by: str) -> Expe
     await lab_posts.redraw_card(
         ctx,
         experiment,
-        blocks.experiment_card(experiment, idea, cancelled_by=cancelled_by),
+        await lab_posts.experiment_card(ctx, experiment, idea, cancelled_by=cancelled_by),
     )
     await lab_posts.tell_idea_thread(
         ctx,

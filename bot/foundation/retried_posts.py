@@ -22,6 +22,14 @@ IDEA_OUTCOME_DM = "idea-outcome-dm"
 WELCOME_DM = "welcome-dm"
 # A theme owner's weekly list of ideas waiting for a first decision (`bot.themes.reviews`).
 THEME_REVIEW_DM = "theme-review"
+# Someone joined or left an experiment's team: told once in the card's thread.
+TEAM_CHANGE_REPLY = "team-change-reply"
+# The learning card, by DM to each member of the experiment's team.
+LEARNING_DM = "learning-dm"
+# The batched DM telling an idea's author who offered help (`bot.offers.notes`), and the
+# author's thanks to a helper.
+HELP_OFFERS_DM = "help-offers-dm"
+HELP_THANKS_DM = "help-thanks-dm"
 JOBS = (
     STATUS_REPLY,
     STATUS_DM,
@@ -31,6 +39,10 @@ JOBS = (
     IDEA_OUTCOME_DM,
     WELCOME_DM,
     THEME_REVIEW_DM,
+    TEAM_CHANGE_REPLY,
+    LEARNING_DM,
+    HELP_OFFERS_DM,
+    HELP_THANKS_DM,
 )
 
 

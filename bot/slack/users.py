@@ -90,6 +90,16 @@ class UserDirectory:
         """The person, or None when Slack does not know them. Raises `LookupFailed`."""
         return await self._people.get(user_id, lambda: self._fetch(user_id))
 
+    async def reachable(self, user_id: str) -> bool:
+        """Whether a DM to them would reach a person: not a bot, not a deactivated account,
+        not someone Slack does not know. When Slack cannot say right now, yes: telling someone
+        is better than silence."""
+        try:
+            user = await self.get(user_id)
+        except LookupFailed:
+            return True
+        return user is not None and not user.deleted and not user.is_bot
+
     async def some(
         self, user_ids: Iterable[str], *, look_up: int, wait: float
     ) -> dict[str, SlackUser]:

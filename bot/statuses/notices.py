@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from bot.core.debounce import Debouncer
 from bot.foundation import retried_posts
 from bot.foundation.context import Context
-from bot.slack.users import LookupFailed
 from bot.statuses import blocks
 from storage import experiments, ideas, statuses
 from storage.models import Experiment, Idea, StatusChange
@@ -64,7 +63,7 @@ class StatusNotifier:
                     if person != change.changed_by:
                         by_person[person].append((idea, change, experiment))
         for person, theirs in sorted(by_person.items()):
-            if not await self._still_here(person):
+            if not await self._ctx.users.reachable(person):
                 continue
             # The first change of the batch names this DM: one claim per person per batch.
             sent = await retried_posts.post_once(
@@ -75,13 +74,6 @@ class StatusNotifier:
                 message=blocks.notice(theirs, recipient=person),
             )
             self.sent += sent
-
-    async def _still_here(self, person: str) -> bool:
-        try:
-            user = await self._ctx.users.get(person)
-        except LookupFailed:
-            return True  # telling someone is better than silence when Slack cannot say
-        return user is not None and not user.deleted and not user.is_bot
 
     async def drain(self) -> None:
         """Send what is queued now (on shutdown)."""

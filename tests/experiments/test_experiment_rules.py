@@ -37,6 +37,7 @@ def test_fields_are_the_forms_block_ids() -> None:
         "hypothesis",
         "metric",
         "owner",
+        "team",
         "ends_on",
         "idea",
         "update",
@@ -206,6 +207,8 @@ def test_only_the_owner_or_an_admin_manages_an_experiment(
 
 def test_the_refusal_names_the_owner_and_the_experiment() -> None:
     message = rules.refusal(7, OWNER)
-    assert message.startswith(f"Only <@{OWNER}>, who owns experiment #7, or a Lightbulb admin")
+    assert message.startswith(
+        f"Only <@{OWNER}>, who owns experiment #7, its team or a Lightbulb admin"
+    )
     assert "post updates, conclude or cancel it" in message
     assert "Reply in its thread" in message

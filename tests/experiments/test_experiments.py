@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from bot.experiments import blocks as experiment_blocks
 from bot.experiments import forms as experiment_forms
+from bot.experiments.team_blocks import TEAM_ACTION
 from bot.ideas.blocks import START_EXPERIMENT_ACTION
 from scheduler.timetable import post_unposted
 from storage import experiments as store
@@ -73,11 +74,12 @@ async def test_the_idea_button_opens_a_form_prefilled_with_the_idea(lab: Harness
     idea = await lab.share_idea("Shorter stand-ups")
     assert idea.message_ts is not None
     post = lab.fake.message(IDEAS_CHANNEL, idea.message_ts)
-    [button, _change_status, _menu] = [
+    [button] = [
         element
         for block in post["blocks"]
         if block["type"] == "actions"
         for element in block["elements"]
+        if element.get("action_id") == START_EXPERIMENT_ACTION
     ]
     assert button["action_id"] == START_EXPERIMENT_ACTION and button["value"] == str(idea.id)
 
@@ -124,6 +126,7 @@ async def test_starting_posts_the_card_links_the_idea_and_marks_it_experimenting
     assert buttons == [
         experiment_blocks.UPDATE_ACTION,
         experiment_blocks.CONCLUDE_ACTION,
+        TEAM_ACTION,
         experiment_blocks.CANCEL_ACTION,
     ]
 
