@@ -52,10 +52,13 @@ def _quote(text: str) -> str:
 def _why(award: Award) -> str:
     if award.category == rules.LEARNING_OF_THE_MONTH:
         return _plural(award.votes, "vote")
-    parts = [_plural(award.votes, "vote")]
-    if award.departments:
-        parts.append(f"from {_plural(award.departments, 'department')}")
-    return " ".join(parts)
+    votes = _plural(award.votes, "vote")
+    if not award.departments:
+        return votes
+    if award.category == rules.CROSS_FUNCTIONAL_SPARK:
+        # Helpers and teams count too: the departments are not all the voters'.
+        return f"{votes}, {_plural(award.departments, 'department')} taking part"
+    return f"{votes} from {_plural(award.departments, 'department')}"
 
 
 def _category(category: str, placed: Sequence[Award]) -> str:

@@ -19,14 +19,19 @@ RULES_TEXT = (
     "• *Idea of the month*: the idea posted that month with the most votes. A tie goes to "
     "the idea whose voters come from more departments, then to the one that reached its "
     "count first.\n"
-    "• *Cross-functional spark*: another idea whose voters span the most departments (at "
-    f"least {SPARK_MIN_DEPARTMENTS}), then most votes, then first to get there.\n"
+    "• *Cross-functional spark*: another idea with at least one vote whose people span the "
+    f"most departments (at least {SPARK_MIN_DEPARTMENTS}), then most votes, then first to "
+    "get there. Its people are its voters, everyone whose offer of help on it stands, the "
+    "current team of each experiment testing it, and that experiment's owner; each "
+    "department counts once.\n"
     "• *Learning of the month*: the learning shared that month with the most vote reactions "
     "on its card; a hypothesis that did not hold can win. A tie goes to the one shared first.\n"
     "• Nobody wins the same award two months running, unless nobody else took part.\n"
     "• A voter's department is the one recorded when they voted (from their Slack user "
-    "group, a profile field or their job title, as Lightbulb is set up), so a later move "
-    "changes nothing; where no vote has one, the department steps are skipped.\n"
+    "group, a profile field or their job title, as Lightbulb is set up), a helper's when "
+    "they offered, a team member's when they joined, so a later move changes nothing; an "
+    "experiment owner's is their current one. Where nobody has one, the department steps "
+    "are skipped.\n"
     "• The results are saved when they are announced: later votes don't change them."
 )
 
@@ -40,8 +45,17 @@ class Candidate:
     title: str
     permalink: str | None
     votes: int
-    departments: int | None
+    departments: int | None  # among the voters
     reached_at: datetime
+    # Among the voters, helpers, teams and experiment owners; None: the voters' alone.
+    spark_departments: int | None = None
+
+    @property
+    def spark(self) -> int:
+        """The departments the Cross-functional spark counts."""
+        if self.spark_departments is None:
+            return self.departments or 0
+        return self.spark_departments
 
 
 def rank_ideas(candidates: Sequence[Candidate]) -> list[Candidate]:
@@ -53,14 +67,15 @@ def rank_ideas(candidates: Sequence[Candidate]) -> list[Candidate]:
 
 
 def rank_sparks(candidates: Sequence[Candidate], *, excluding: int | None) -> list[Candidate]:
-    """Most departments (at least two); then most votes; then first to get there."""
+    """At least one vote; then most spark departments (at least two); then most votes; then
+    first to get there."""
     return sorted(
         (
             c
             for c in candidates
-            if c.key != excluding and (c.departments or 0) >= SPARK_MIN_DEPARTMENTS
+            if c.key != excluding and c.votes > 0 and c.spark >= SPARK_MIN_DEPARTMENTS
         ),
-        key=lambda c: (-(c.departments or 0), -c.votes, c.reached_at, c.key),
+        key=lambda c: (-c.spark, -c.votes, c.reached_at, c.key),
     )
 
 
@@ -91,7 +106,7 @@ def unsettled(
 ) -> str | None:
     """Which award's podium the ideas not in `known` could still change, or None. Every
     such idea has at most `idea_ceiling` (votes, departments) and `spark_ceiling`
-    (departments, votes), None when there are none. Lets the awards weigh exactly only the
+    (spark departments, votes), None when there are none. Lets the awards weigh exactly only the
     ideas near the top."""
     ideas = rank_ideas(known)
     if idea_ceiling is not None:
@@ -102,7 +117,7 @@ def unsettled(
         return None
     first = podium(ideas, last_winner=last_idea_winner)
     sparks = rank_sparks(known, excluding=first[0].key if first else None)
-    ahead = [c for c in sparks if (c.departments or 0, c.votes) > spark_ceiling]
+    ahead = [c for c in sparks if (c.spark, c.votes) > spark_ceiling]
     return None if _settled(ahead, last_spark_winner) else CROSS_FUNCTIONAL_SPARK
 
 

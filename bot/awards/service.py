@@ -159,7 +159,9 @@ async def results(ctx: Context, period: str) -> tuple[list[Award], blocks.Number
         for rank, c in enumerate(ideas, start=1)
     ]
     chosen += [
-        _award(period, rules.CROSS_FUNCTIONAL_SPARK, rank, c, idea=True)
+        _award(
+            period, rules.CROSS_FUNCTIONAL_SPARK, rank, replace(c, departments=c.spark), idea=True
+        )
         for rank, c in enumerate(sparks, start=1)
     ]
     chosen += [

@@ -3,7 +3,11 @@ a million votes: the database gives each idea ceilings (its standing reactions a
 departments on them, never fewer than its votes and its voters' departments) and returns the
 few thousand with the best ceilings; only the ideas whose ceilings could still reach a podium
 are tallied exactly, best ceilings first, until `rules.unsettled` says nothing left can
-change either podium. When the cut is too short to say, it is read again, wider."""
+change either podium. When the cut is too short to say, it is read again, wider.
+
+The spark also counts the departments of an idea's helpers, teams and experiment owners. The
+few ideas that have any are weighed exactly first, wherever their votes place them: the vote
+ceilings of the rest still bound them, in both orders."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.awards import rules
 from storage import awards as store
+from storage import contributions
 
 Ceiling = tuple[int, int, int]  # idea, reactions, departments
 # The ceilings, by idea and by spark, of the ideas outside the cut; None when there are none.
@@ -30,6 +35,8 @@ async def candidates(
     titles are left for the podium's few to fill in."""
     known: dict[int, rules.Candidate] = {}
     weighed: set[int] = set()  # asked for, even if a vote taken back since left no tally
+    spark = await contributions.spark_departments(session=session, start=start, end=end)
+    await _tally(session, list(spark), spark, known, weighed)
     cut = FIRST_CUT
     while True:
         ceilings, ideas = await store.vote_ceilings(session=session, start=start, end=end, cut=cut)
@@ -40,7 +47,7 @@ async def candidates(
                 sorted(map(_idea_key, ceilings), reverse=True)[cut - 1],
                 sorted(map(_spark_key, ceilings), reverse=True)[cut - 1],
             )
-        if await _weigh(session, ceilings, floors, known, weighed, last):
+        if await _weigh(session, ceilings, floors, known, weighed, last, spark):
             return list(known.values())
         cut *= WIDER
 
@@ -52,6 +59,7 @@ async def _weigh(
     known: dict[int, rules.Candidate],
     weighed: set[int],
     last: dict[str, str | None],
+    spark: dict[int, set[str]],
 ) -> bool:
     """Weigh the cut's ideas tier by tier until the podiums are settled (True), or until a
     tier reaches the cut's edge, where ideas outside it may tie (False: read wider)."""
@@ -77,17 +85,30 @@ async def _weigh(
         if not order or key(order[0]) == floor:
             return False
         tier = [c[0] for c in order if key(c) == key(order[0])]
-        weighed.update(tier)
-        for tally in await store.idea_tallies(session=session, idea_ids=tier):
-            known[tally.idea_id] = rules.Candidate(
-                key=tally.idea_id,
-                author_id=tally.author_id,
-                title="",
-                permalink=None,
-                votes=tally.votes,
-                departments=tally.departments or None,
-                reached_at=tally.reached_at,
-            )
+        await _tally(session, tier, spark, known, weighed)
+
+
+async def _tally(
+    session: AsyncSession,
+    idea_ids: list[int],
+    spark: dict[int, set[str]],
+    known: dict[int, rules.Candidate],
+    weighed: set[int],
+) -> None:
+    """Weigh these ideas exactly; `spark` holds the spark departments of those that count
+    more than their voters'."""
+    weighed.update(idea_ids)
+    for tally in await store.idea_tallies(session=session, idea_ids=idea_ids):
+        known[tally.idea_id] = rules.Candidate(
+            key=tally.idea_id,
+            author_id=tally.author_id,
+            title="",
+            permalink=None,
+            votes=tally.votes,
+            departments=tally.departments or None,
+            reached_at=tally.reached_at,
+            spark_departments=len(spark[tally.idea_id]) if tally.idea_id in spark else None,
+        )
 
 
 def _highest(*keys: tuple[int, int] | None) -> tuple[int, int] | None:
