@@ -12,6 +12,7 @@ from bot.experiments import lab_posts
 from bot.foundation import retried_posts
 from bot.foundation.context import Context
 from bot.ideas import replies
+from bot.offers import notes
 from scheduler.jobs import JOBS, Job, catch_up, run_due
 
 RETRY_UNPOSTED_JOB = "retry-unposted-ideas"
@@ -90,12 +91,13 @@ async def _fire(job: Job, ctx: Context) -> None:
 
 async def post_unposted(ctx: Context) -> None:
     """Everything Slack did not take the first time: ideas, experiment cards, updates and
-    learnings, replies in idea threads and status DMs."""
+    learnings, replies in idea threads and status DMs; offers of help nobody told of."""
     if not ctx.slack_access.usable:
         return
     await replies.post_unposted_ideas(ctx)
     await lab_posts.post_missing(ctx)
     await retried_posts.post_pending(ctx)
+    await notes.tell_forgotten(ctx)
 
 
 async def _sweep(ctx: Context) -> None:

@@ -41,14 +41,14 @@ async def offer(
         "told_at": None,
     }
     statement = insert(HelpOffer).values(values)
-    statement = statement.on_conflict_do_update(
+    upsert = statement.on_conflict_do_update(
         index_elements=["idea_id", "helper_id"],
         set_={
             name: statement.excluded[name]
             for name in ("kinds", "what", "updated_at", "withdrawn_at", "told_at")
         },
     ).returning(col(HelpOffer.id))
-    offer_id = (await session.execute(statement)).scalar_one()
+    offer_id = (await session.execute(upsert)).scalar_one()
     row = await session.get(HelpOffer, offer_id, populate_existing=True)
     assert row is not None
     return row, row.created_at == row.updated_at
@@ -119,11 +119,16 @@ async def claim_untold(*, session: AsyncSession, idea_id: int, now: datetime) ->
     return list(rows.scalars())
 
 
-async def ideas_untold(*, session: AsyncSession) -> list[int]:
-    """Ideas with standing offers their authors have not been told of (after a restart)."""
+async def ideas_untold(*, session: AsyncSession, before: datetime) -> list[int]:
+    """Ideas with standing offers made or edited before `before` that their authors have not
+    been told of (a process stopped before telling them)."""
     result = await session.execute(
         select(HelpOffer.idea_id)
-        .where(col(HelpOffer.told_at).is_(None), col(HelpOffer.withdrawn_at).is_(None))
+        .where(
+            col(HelpOffer.told_at).is_(None),
+            col(HelpOffer.withdrawn_at).is_(None),
+            col(HelpOffer.updated_at) < before,
+        )
         .distinct()
     )
     return sorted(result.scalars())

@@ -1,5 +1,6 @@
 """Whole tables as rows of plain columns, oldest first, for the export: votes, experiments,
-learnings and people. Columns, not ORM objects, so that a million votes stay light."""
+learnings, people, offers of help and team changes. Columns, not ORM objects, so that a
+million votes stay light."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ from sqlmodel import SQLModel
 
 from storage.models import Experiment, Learning, VoteReaction
 from storage.people_models import Person
+from storage.team_models import HelpOffer, TeamChange
 
 TABLES: dict[str, type[SQLModel]] = {
     "votes": VoteReaction,
     "experiments": Experiment,
     "learnings": Learning,
     "people": Person,
+    "offers": HelpOffer,
+    "teams": TeamChange,
 }
 
 

@@ -35,6 +35,9 @@ class Signals:
     status_changed: Callable[[int], None] = _nobody_listens
     # The idea's post is in Slack now (first try or a later retry): a challenge lists it.
     idea_posted: Callable[[Idea], None] = _nobody_listens
+    # Someone offered help on the idea (by id), or edited their offer: its author is told,
+    # batched (`bot.offers.notes`).
+    help_offered: Callable[[int], None] = _nobody_listens
 
 
 @dataclass

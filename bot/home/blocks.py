@@ -25,11 +25,13 @@ from bot.experiments.blocks import days_left
 from bot.ideas.blocks import CHANGE_STATUS_ACTION, NEW_IDEA_ACTION
 from bot.numbers import blocks as number_blocks
 from bot.numbers.service import HomeNumbers
+from bot.offers import blocks as offer_blocks
 from bot.slack.blocks import linked_title, sections
 from bot.slack.text import VIEW_BLOCK_LIMIT, escape
 from bot.statuses.blocks import badge, idea_title
 from bot.themes.rules import overdue_mark
 from storage.models import Challenge, Experiment, Idea
+from storage.team_models import HelpOffer
 
 REVIEW_PAGE_ACTION = "home_review_page"
 MY_IDEAS_SHOWN = 10
@@ -58,6 +60,8 @@ class HomeData:
     owned_themes: Sequence[str] = ()
     # Open challenges, the soonest to close first, each with a Submit an idea button.
     open_challenges: Sequence[Challenge] = ()
+    # The latest offers of help on the person's ideas (on everyone's, for an admin).
+    help_offered: Sequence[tuple[Idea, HelpOffer]] = ()
 
 
 def _votes(count: int) -> str:
@@ -100,6 +104,7 @@ def home_view(data: HomeData) -> View:
     if data.my_experiments:
         lines = [_experiment_line(e, data.today) for e in data.my_experiments[:MY_IDEAS_SHOWN]]
         blocks.extend(sections("*Your experiments*\n" + "\n".join(lines)))
+    blocks.extend(offer_blocks.home_section(data.help_offered, everyone=data.is_admin))
     if data.top:
         lines = [
             f"{rank}. {idea_title(idea)} · {_votes(votes)}"

@@ -24,9 +24,10 @@ from bot.foundation.context import Context
 from bot.home import blocks
 from bot.ideas.leaderboard import parse_period
 from bot.numbers import service as numbers
+from bot.offers import blocks as offer_blocks
 from bot.slack.posting import SLACK_FAILURES, error_code
 from bot.themes import rules as theme_rules
-from storage import challenges, home, themes, votes
+from storage import challenges, home, offers, themes, votes
 from storage.models import Idea
 from storage.vocabulary import ChallengeStatus
 
@@ -111,6 +112,11 @@ class HomePublisher:
             top = await votes.leaderboard(
                 session=session, since=month.since, limit=blocks.TOP_SHOWN
             )
+            help_offered = await offers.on_ideas(
+                session=session,
+                author_id=None if is_admin else user_id,
+                limit=offer_blocks.HOME_OFFERS_SHOWN,
+            )
             open_challenges = await challenges.in_status(
                 session=session, statuses=[ChallengeStatus.OPEN]
             )
@@ -168,5 +174,6 @@ class HomePublisher:
                 overdue=overdue,
                 owned_themes=[theme.name for theme in owned],
                 open_challenges=open_challenges,
+                help_offered=help_offered,
             )
         )

@@ -32,6 +32,8 @@ from storage.models import Idea
 
 NEW_IDEA_ACTION = "home_new_idea"
 START_EXPERIMENT_ACTION = "idea_start_experiment"
+# "🙋 I can help": opens the offer form (`bot.offers`); its value is the idea id.
+OFFER_HELP_ACTION = "idea_offer_help"
 CHANGE_STATUS_ACTION = "idea_change_status"
 POST_AS_IDEA_ACTION = "idea_post_anyway"
 # The post's ⋯ menu; each option's value is `<what>:<idea id>`.
@@ -53,9 +55,11 @@ def idea_post(
     owner_id: str | None = None,
     place: IdeaPlace | None = None,
     won: bool = False,
+    help_departments: Sequence[str | None] = (),
 ) -> list[Block]:
     """The idea as posted in the ideas channel: what it is, who shared it, where it stands,
-    how to vote, and its votes so far. A closed idea keeps its votes and takes no more."""
+    how to vote, its votes so far and who offered help (one department, or None, per
+    standing offer). A closed idea keeps its votes and offers and takes no more."""
     blocks: list[Block] = []
     if "\n" not in text and text_length(text) <= capture.SUMMARY_LIMIT:
         # plain_text is never parsed for mentions or links, so it needs no escaping.
@@ -92,12 +96,12 @@ def idea_post(
         ButtonElement(text="Change status", action_id=CHANGE_STATUS_ACTION, value=str(idea_id))
     ]
     if not closed:
-        buttons.insert(
-            0,
+        buttons[:0] = [
+            ButtonElement(text="🙋 I can help", action_id=OFFER_HELP_ACTION, value=str(idea_id)),
             ButtonElement(
                 text="🧪 Start experiment", action_id=START_EXPERIMENT_ACTION, value=str(idea_id)
             ),
-        )
+        ]
     buttons.append(
         OverflowMenuElement(
             action_id=IDEA_MENU_ACTION,
@@ -105,7 +109,12 @@ def idea_post(
         )
     )
     blocks.append(ActionsBlock(elements=buttons))
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=vote_line(votes, voter_names))]))
+    standing_line = vote_line(votes, voter_names)
+    helping = capture.help_line(help_departments)
+    if helping:
+        # Department names are people's profile text: escaped like any.
+        standing_line += f" · 🙋 {escape(helping)}"
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=standing_line)]))
     return blocks[:MESSAGE_BLOCK_LIMIT]
 
 
@@ -146,6 +155,7 @@ def idea_message(
     votes: int = 0,
     voter_names: Sequence[str] = (),
     place: IdeaPlace | None = None,
+    help_departments: Sequence[str | None] = (),
 ) -> dict:
     """`text` and `blocks` for posting or updating an idea's post."""
     return {
@@ -163,6 +173,7 @@ def idea_message(
             owner_id=idea.owner_id,
             place=place,
             won=idea.challenge_won_at is not None,
+            help_departments=help_departments,
         ),
     }
 

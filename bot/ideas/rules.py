@@ -5,6 +5,7 @@ Plain functions with no Slack or database in them, so the rules are easy to test
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -177,3 +178,23 @@ def clean(draft: IdeaDraft) -> IdeaDraft:
     return replace(
         draft, text=draft.text.strip(), problem=draft.problem.strip(), details=draft.details.strip()
     )
+
+
+# Departments named on an idea's post before "and N more".
+DEPARTMENTS_NAMED = 4
+
+
+def help_line(departments: Sequence[str | None]) -> str:
+    """`3 people offered help (Sales, Support, Design)`: one entry per standing offer, with
+    the department recorded on it; departments in the order they first offered."""
+    count = len(departments)
+    if not count:
+        return ""
+    named = list(dict.fromkeys(d for d in departments if d))
+    people = f"{count} {'person' if count == 1 else 'people'} offered help"
+    if not named:
+        return people
+    shown = ", ".join(named[:DEPARTMENTS_NAMED])
+    if len(named) > DEPARTMENTS_NAMED:
+        shown += f" and {len(named) - DEPARTMENTS_NAMED} more"
+    return f"{people} ({shown})"

@@ -1,5 +1,6 @@
-"""`export --what votes|experiments|learnings|people|stats`: the programme's facts and its
-numbers as rows for a spreadsheet or a BI tool, in the style of `bot.ideas.export`.
+"""`export --what votes|experiments|learnings|people|offers|teams|stats`: the programme's
+facts and its numbers as rows for a spreadsheet or a BI tool, in the style of
+`bot.ideas.export`.
 
 `stats` is one row for the whole programme and one per department for each month: the last
 12 complete months, or the one period asked for with `--period` (`2026-11`, `2026-Q4`, `2026`).
@@ -52,6 +53,27 @@ LEARNING_COLUMNS = (
     "permalink",
 )
 PEOPLE_COLUMNS = ("user_id", "department", "active", "updated_at")
+OFFER_COLUMNS = (
+    "id",
+    "idea_id",
+    "helper_id",
+    "department",
+    "kinds",
+    "what",
+    "created_at",
+    "updated_at",
+    "withdrawn_at",
+)
+# Every change to every experiment's team: who joined or left, when, and who made the change.
+TEAM_COLUMNS = (
+    "id",
+    "experiment_id",
+    "user_id",
+    "joined",
+    "department",
+    "changed_by",
+    "created_at",
+)
 STATS_COLUMNS = (
     "period",
     "scope",  # programme or department
@@ -81,6 +103,8 @@ COLUMNS = {
     "experiments": EXPERIMENT_COLUMNS,
     "learnings": LEARNING_COLUMNS,
     "people": PEOPLE_COLUMNS,
+    "offers": OFFER_COLUMNS,
+    "teams": TEAM_COLUMNS,
     "stats": STATS_COLUMNS,
 }
 WHAT = tuple(COLUMNS)

@@ -11,7 +11,7 @@ from storage.database import DatabaseUrlError
 
 COMMANDS = ("export", "people", "report")
 # Kept here, not imported: the command line starts without loading the domains.
-NUMBERS_WHAT = ("votes", "experiments", "learnings", "people", "stats")
+NUMBERS_WHAT = ("votes", "experiments", "learnings", "people", "offers", "teams", "stats")
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:

@@ -1,8 +1,8 @@
 """The process's one context, with the workers that live as long as it does.
 
 Domains only ever see the narrow `Context`; the runtime adds what needs a lifetime (queued
-votes, pending post refreshes, batched status DMs, App Home publishing) and wires the signals
-between domains, so that no domain imports another's worker.
+votes, pending post refreshes, batched status and offer DMs, App Home publishing) and wires
+the signals between domains, so that no domain imports another's worker.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from bot.core.metrics import Metrics
 from bot.core.settings import Settings
 from bot.foundation.context import Context
 from bot.home.publisher import HomePublisher
+from bot.offers.notes import OfferNotes
 from bot.people.newcomers import Newcomers
 from bot.slack.access import SlackAccess
 from bot.slack.client import build_web_client
@@ -35,6 +36,7 @@ class Runtime(Context):
     challenge_cards: CardRefresher = field(init=False)
     challenge_entries: EntryLister = field(init=False)
     newcomers: Newcomers = field(init=False)
+    offer_notes: OfferNotes = field(init=False)
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -46,6 +48,7 @@ class Runtime(Context):
             limiter=RateLimiter(CHAT_UPDATE_PER_MINUTE),
         )
         self.notices = StatusNotifier(self)
+        self.offer_notes = OfferNotes(self)
         self.home = HomePublisher(self)
         # Voters and authors not in `people` yet get their department looked up and filled in.
         self.newcomers = Newcomers(self)
@@ -61,6 +64,7 @@ class Runtime(Context):
         self.signals.idea_posted = self._idea_posted
         self.signals.idea_changed = self._idea_changed
         self.signals.status_changed = self.notices.queue
+        self.signals.help_offered = self.offer_notes.queue
         self.metrics.watch_votes(self.votes.verdicts)
         self.metrics.watch_slack_access(lambda: not self.slack_access.usable)
 
@@ -101,6 +105,7 @@ class Runtime(Context):
         await self.votes.drain()
         await self.newcomers.drain()
         await self.notices.drain()
+        await self.offer_notes.drain()
         await self.posts.drain()
         await self.challenge_entries.drain()
         await self.challenge_cards.drain()

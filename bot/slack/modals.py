@@ -26,3 +26,14 @@ async def open_modal(client: AsyncWebClient, trigger_id: str, view: View) -> boo
         log.warning("views.open failed: %s", error_code(error))
         return False
     return True
+
+
+async def update_modal(client: AsyncWebClient, view_id: str, view: View) -> bool:
+    """Whether Slack showed `view` in place of the open modal; a refusal is logged (the
+    person closes the modal themselves)."""
+    try:
+        await client.views_update(view_id=view_id, view=view)
+    except SLACK_FAILURES as error:
+        log.warning("views.update failed: %s", error_code(error))
+        return False
+    return True

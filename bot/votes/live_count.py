@@ -1,4 +1,5 @@
-"""Keeping each idea post's vote count live without tripping `chat.update`'s rate limit.
+"""Keeping each idea post's vote count (and its line of offers of help) live without
+tripping `chat.update`'s rate limit.
 
 Changes to one idea are coalesced: the first change starts a short settling wait, every change
 during it joins the same update, and a change that lands while an update is being sent
@@ -21,7 +22,7 @@ from bot.core.settings import Settings
 from bot.ideas import blocks as idea_blocks
 from bot.slack.rate import RateLimiter
 from bot.slack.users import UserDirectory
-from storage import ideas, votes
+from storage import ideas, offers, votes
 from storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ class PostRefresher:
             first = await votes.first_voters(
                 session=session, idea_id=idea_id, limit=VOTER_NAMES_SHOWN
             )
+            helping = await offers.standing(session=session, idea_id=idea_id)
         known = await self._users.some(first, look_up=VOTER_NAMES_SHOWN, wait=NAMES_WAIT_SECONDS)
         names = [known[voter].name for voter in first if voter in known]
         await self._client.chat_update(
@@ -112,6 +114,7 @@ class PostRefresher:
                 votes=count,
                 voter_names=names,
                 place=place,
+                help_departments=[offer.department for offer in helping],
             ),
         )
         return count

@@ -1,5 +1,5 @@
 """`export --what votes|experiments|learnings|people|stats` as an operator runs it: a real
-process against a real database, CSV and JSON."""
+process against a real database, CSV and JSON (offers and teams: `tests/offers`)."""
 
 from __future__ import annotations
 
