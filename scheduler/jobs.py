@@ -24,6 +24,7 @@ from bot.experiments import learning_prompts
 from bot.exploration import service as exploration
 from bot.foundation.context import Context
 from bot.numbers import report as monthly_report
+from bot.offers import introductions
 from bot.people import service as people
 from bot.themes import reviews as theme_reviews
 from storage import job_runs
@@ -106,6 +107,12 @@ JOBS: dict[str, Job] = {
             setting="EXPLORATION_SCHEDULE",
             schedule=lambda s: s.exploration_schedule,
             run=exploration.run,
+        ),
+        Job(
+            name=introductions.JOB,
+            setting="INTRODUCTIONS_SCHEDULE",
+            schedule=lambda s: s.introductions_schedule,
+            run=introductions.run,
         ),
     )
 }

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import hashlib
 import json
 import time
 from collections import defaultdict, deque
@@ -568,10 +569,18 @@ class FakeSlack:
 
     def _m_conversations_open(self, args: dict) -> dict:
         users = args.get("users")
-        first = users[0] if isinstance(users, list) else str(users or "").split(",")[0]
-        if not first:
+        people = users if isinstance(users, list) else str(users or "").split(",")
+        people = [str(person).strip() for person in people if str(person).strip()]
+        if not people:
             raise _SlackError("users_list_not_supplied")
-        return {"channel": {"id": "D" + first[1:]}}
+        if len(people) == 1:
+            return {"channel": {"id": "D" + people[0][1:]}}
+        # Several people: a group DM (mpim), 2 to 8 of them besides the caller, the same one
+        # whatever order they come in, as Slack resumes an existing group DM.
+        if len(people) > 8:
+            raise _SlackError("too_many_users")
+        digest = hashlib.sha1(",".join(sorted(set(people))).encode()).hexdigest()[:10].upper()
+        return {"channel": {"id": "G" + digest, "is_mpim": True}}
 
     def _m_conversations_info(self, args: dict) -> dict:
         channel = str(args.get("channel") or "")
