@@ -7,7 +7,6 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     CheckboxesElement,
     ConfirmObject,
-    ContextBlock,
     InputBlock,
     MarkdownTextObject,
     Option,
@@ -93,37 +92,27 @@ def offer_form(idea: Idea, earlier: HelpOffer | None) -> View:
 
 def withdrawn_view(idea_id: int) -> View:
     """What the form turns into once the offer is withdrawn."""
-    return View(
-        type="modal",
-        title="I can help",
-        close="Close",
-        blocks=[
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=f":white_check_mark: Your offer on idea #{idea_id} is withdrawn. You "
-                    "can offer again from its post any time."
-                )
-            ),
-            ContextBlock(elements=[MarkdownTextObject(text="Nobody is told of a withdrawal.")]),
-        ],
+    return _note(
+        f":white_check_mark: Your offer on idea #{idea_id} is withdrawn (nobody is told). You "
+        "can offer again from its post any time."
     )
 
 
 def offered_view(idea_id: int, *, new: bool) -> View:
     """What the form turns into once the offer is saved."""
     done = "Thank you: your offer is saved" if new else "Your offer is updated"
+    return _note(
+        f":raised_hand: {done}. Idea #{idea_id}'s author hears who offered what in a little "
+        "while. To change or withdraw it, click 🙋 I can help again."
+    )
+
+
+def _note(text: str) -> View:
     return View(
         type="modal",
         title="I can help",
         close="Close",
-        blocks=[
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=f":raised_hand: {done}. Idea #{idea_id}'s author hears who offered what "
-                    "in a little while. To change or withdraw it, click 🙋 I can help again."
-                )
-            )
-        ],
+        blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
     )
 
 
