@@ -97,3 +97,20 @@ async def test_an_author_who_does_not_run_the_experiment_is_told_who_does(
     [answer] = await click_answers(lab)
     assert "run by <@U0OWNER01>" in answer["text"] and "👥 Team" in answer["text"]
     assert SALES not in json.dumps(await team_rows(lab))
+
+
+async def test_the_experiment_command_suggests_the_ideas_helpers_as_the_team(
+    lab: Harness,
+) -> None:
+    await people(lab)
+    idea = await lab.share_idea("Call five customers a week", author=AUTHOR)
+    await offer(lab, idea, SALES)
+    await offer(lab, idea, SUPPORT)
+
+    await lab.command(f"experiment {idea.id}", user=AUTHOR, trigger_id="trigger-team")
+
+    [opened] = await lab.fake.wait_for("views.open")
+    form = {b["block_id"]: b["element"] for b in opened.args["view"]["blocks"] if "block_id" in b}
+    assert opened.args["trigger_id"] == "trigger-team"
+    assert form["team"]["initial_users"] == [SALES, SUPPORT]
+    assert form["idea"]["initial_value"] == str(idea.id)
