@@ -3,7 +3,6 @@ picker in the forms, and the notes in the card's thread when someone joins or le
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from slack_sdk.models.blocks import (
@@ -24,8 +23,6 @@ from storage.teams import Member
 
 TEAM_ACTION = "experiment_team"
 TEAM_FORM = "experiment_team_form"
-# What a Slack user ID looks like: the picks are stored, so only a forged form sends else.
-_USER_ID = re.compile(r"[UW][A-Z0-9]{2,31}")
 
 
 def team_line(team: Sequence[Member]) -> str | None:
@@ -64,13 +61,8 @@ def team_picker(team: Sequence[str], *, hint: str) -> InputBlock:
 
 
 def picked_team(view: dict) -> list[str]:
-    """Who is picked in the team picker, each once; anything not a user ID is dropped."""
-    chosen = payload.element(view, rules.Field.TEAM).get("selected_users")
-    if not isinstance(chosen, list):
-        return []
-    return list(
-        dict.fromkeys(user for user in chosen if isinstance(user, str) and _USER_ID.fullmatch(user))
-    )
+    """Who is picked in the team picker, each once."""
+    return payload.selected_users(view, rules.Field.TEAM)
 
 
 def team_form(experiment_id: int, team: Sequence[str]) -> View:

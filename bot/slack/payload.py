@@ -67,6 +67,14 @@ def selected_user(view: dict, block_id: str) -> str:
     return chosen if _USER_ID.fullmatch(chosen) else ""
 
 
+def selected_users(view: dict, block_id: str) -> list[str]:
+    """The people chosen in a multi-user picker, each once; anything that is not a Slack user
+    ID (only a forged form sends one) is dropped."""
+    chosen = element(view, block_id).get("selected_users")
+    users = chosen if isinstance(chosen, list) else []
+    return list(dict.fromkeys(u for u in users if isinstance(u, str) and _USER_ID.fullmatch(u)))
+
+
 def selected_date(view: dict, block_id: str) -> str:
     return as_text(element(view, block_id).get("selected_date"))
 
