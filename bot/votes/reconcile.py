@@ -93,10 +93,12 @@ class DroppedEventsRepair:
         self._task: asyncio.Task[None] | None = None
         self._first = 0.0
         self._last = 0.0
+        self._repairing = False
 
     def schedule(self, minute: int) -> None:
         if self._task is None or self._task.done():
             self._first, self._last = minute, minute
+            self._repairing = False
             self._task = asyncio.create_task(self._run(), name="repair-dropped-events")
         else:
             self._first, self._last = min(self._first, minute), max(self._last, minute)
@@ -105,6 +107,7 @@ class DroppedEventsRepair:
         # The end of the last dropped minute, and a moment for events Slack sent late.
         while (wait := self._last + 60 + DROPPED_EVENTS_GRACE_SECONDS - time.time()) > 0:
             await asyncio.sleep(wait)
+        self._repairing = True
         since = datetime.fromtimestamp(self._first, UTC) - RECENT_ACTIVITY
         try:
             async with self._ctx.db.session() as session:
@@ -126,11 +129,14 @@ class DroppedEventsRepair:
 
     async def close(self) -> None:
         """On shutdown: a repair still waiting is left to `lightbulb reconcile` or the next
-        start's own repair."""
-        if self._task is not None and not self._task.done():
+        start's own repair; one already under way finishes, as a query cancelled halfway
+        would leave its database connection answering a closed event loop."""
+        if self._task is None or self._task.done():
+            return
+        if not self._repairing:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
 
 
 async def _reconcile(ctx: Context, recent: list[Idea]) -> ReconcileReport:
