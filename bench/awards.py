@@ -24,9 +24,6 @@ The targets: the whole computation (awards + report) within 3x the bare aggregat
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import os
 import resource
 import sqlite3
 import sys
@@ -42,7 +39,7 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import prepare_database  # noqa: E402
+from common import prepare_database, run_on_both_engines  # noqa: E402
 
 from bot.awards import service as awards  # noqa: E402
 from bot.core.settings import load_settings  # noqa: E402
@@ -225,18 +222,7 @@ async def bench(postgres: str | None) -> bool:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--postgres",
-        default=os.environ.get("TEST_POSTGRES_URL"),
-        help="a PostgreSQL server where the bench may create a database (default: "
-        "TEST_POSTGRES_URL); SQLite is always measured",
-    )
-    args = parser.parse_args()
-    met = asyncio.run(bench(None))
-    if args.postgres:
-        met = asyncio.run(bench(args.postgres)) and met
-    raise SystemExit(0 if met else 1)
+    run_on_both_engines(bench, __doc__.split("\n\n")[0])
 
 
 if __name__ == "__main__":

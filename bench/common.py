@@ -3,6 +3,7 @@ and a fresh database per run."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
@@ -11,7 +12,7 @@ import socket
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import psycopg
@@ -115,3 +116,24 @@ def prepare_database(url: str | None, workdir: Path) -> tuple[str, Callable[[], 
             c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     return admin.set(database=name).render_as_string(hide_password=False), drop
+
+
+def run_on_both_engines(bench: Callable[[str | None], Awaitable[bool]], description: str) -> None:
+    """The command line of a database bench: SQLite always, then PostgreSQL with `--postgres`
+    (default `TEST_POSTGRES_URL`); exits 1 when a target was missed on either."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("TEST_POSTGRES_URL"),
+        help="a PostgreSQL server where the bench may create a database (default: "
+        "TEST_POSTGRES_URL); SQLite is always measured",
+    )
+    args = parser.parse_args()
+    met = asyncio.run(_finished(bench(None)))
+    if args.postgres:
+        met = asyncio.run(_finished(bench(args.postgres))) and met
+    raise SystemExit(0 if met else 1)
+
+
+async def _finished(run: Awaitable[bool]) -> bool:
+    return await run

@@ -11,7 +11,6 @@ from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core import typed
-from bot.core.clock import today
 from bot.experiments import blocks as experiment_blocks
 from bot.experiments import forms as experiment_forms
 from bot.experiments import learning_prompts
@@ -32,11 +31,8 @@ def register(app: AsyncApp, ctx: Context) -> None:
     async def on_start(ack: AsyncAck, body: dict, client: AsyncWebClient) -> None:
         await ack()
         idea_id = typed.parse_id(payload.action_value(body))
-        form = experiment_forms.new_experiment_form(
-            owner_id=payload.user_id(body),
-            today=today(ctx.settings.tz),
-            idea_id=idea_id,
-            team=await experiment_team.helpers_for(ctx, idea_id),
+        form = await experiment_team.form_for_idea(
+            ctx, owner_id=payload.user_id(body), idea_id=idea_id
         )
         await open_modal(client, payload.trigger_id(body), form)
 

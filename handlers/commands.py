@@ -17,19 +17,21 @@ from bot.challenges import rules as challenge_rules
 from bot.challenges import service as challenges
 from bot.core import typed
 from bot.core.clock import today
-from bot.experiments import forms as experiment_forms
 from bot.experiments import team as experiment_team
 from bot.foundation import claims
 from bot.foundation.context import Context
 from bot.ideas import answer_blocks, lists, publishing, replies
 from bot.ideas import rules as capture
 from bot.numbers import service as numbers
+from bot.search import service as search
+from bot.search import similar
 from bot.slack import payload
 from bot.slack.modals import open_modal
 from bot.slack.text import escape
 from bot.statuses import commands as status_commands
 from bot.themes import rules as theme_rules
 from bot.themes import service as themes
+from handlers.duplicates import command as duplicate_command
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +90,7 @@ async def _help(call: Invocation) -> None:
             ideas_channel=settings.ideas_channel,
             vote_emojis=settings.vote_emojis,
             unknown=call.parsed.unknown,
+            anonymous=settings.anonymous_ideas,
         )
     )
 
@@ -110,12 +113,7 @@ async def _mine(call: Invocation) -> None:
 async def _experiment(call: Invocation) -> None:
     await call.ack()
     idea_id = typed.parse_id(call.text)
-    form = experiment_forms.new_experiment_form(
-        owner_id=call.user_id,
-        today=today(call.ctx.settings.tz),
-        idea_id=idea_id,
-        team=await experiment_team.helpers_for(call.ctx, idea_id),
-    )
+    form = await experiment_team.form_for_idea(call.ctx, owner_id=call.user_id, idea_id=idea_id)
     if not await open_modal(call.client, payload.trigger_id(call.command), form):
         await call.respond(
             text=":warning: Slack didn't let me open the experiment form just now. "
@@ -161,6 +159,11 @@ async def _share(call: Invocation) -> None:
     ctx = call.ctx
     if not await claims.first_delivery(ctx, key=f"command:{payload.trigger_id(call.command)}"):
         await call.respond(text=claims.ALREADY_HANDLED)
+        return
+    trigger = payload.trigger_id(call.command)
+    offer = await similar.quick_idea_offer(ctx, author_id=call.user_id, text=call.text, key=trigger)
+    if offer is not None:
+        await call.respond(**offer)  # "Vote for one of these instead, or post yours anyway"
         return
     draft = capture.IdeaDraft(call.text)
     await call.respond(**await replies.share(ctx, author_id=call.user_id, draft=draft))
@@ -217,6 +220,17 @@ async def _themes(call: Invocation) -> None:
     await call.respond(**answer_blocks.private_note(await themes.theme_list(call.ctx)))
 
 
+async def _search(call: Invocation) -> None:
+    await call.ack()
+    await call.respond(
+        **await search.answer(
+            call.ctx,
+            words=call.text,
+            learnings_only=call.parsed.action is Action.LEARNINGS,
+        )
+    )
+
+
 async def _stats(call: Invocation) -> None:
     await call.ack()
     await call.respond(**await numbers.stats_command(call.ctx, text=call.text))
@@ -239,6 +253,9 @@ SUBCOMMANDS: dict[Action, Callable[[Invocation], Awaitable[None]]] = {
     Action.THEME: _theme,
     Action.THEMES: _themes,
     Action.STATS: _stats,
+    Action.SEARCH: _search,
+    Action.LEARNINGS: _search,
+    Action.DUPLICATE: lambda c: duplicate_command(c.ctx, c.ack, c.respond, c.user_id, c.text),
 }
 
 

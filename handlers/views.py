@@ -9,6 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.challenges import pickers
+from bot.conversations import saving
 from bot.core.clock import today
 from bot.experiments import forms as experiment_forms
 from bot.experiments import lab_posts, rules
@@ -16,9 +17,10 @@ from bot.experiments import service as experiments
 from bot.experiments import team as experiment_team
 from bot.foundation import claims
 from bot.foundation.context import Context
+from bot.ideas import anonymity, replies
 from bot.ideas import forms as idea_forms
-from bot.ideas import replies
 from bot.ideas import rules as capture
+from bot.search import similar
 from bot.slack import answers, payload
 from storage.models import Experiment
 
@@ -46,17 +48,24 @@ async def idea_form_submitted(
 ) -> None:
     draft = idea_forms.form_values(view)
     problems = capture.form_problems(draft)
+    problems |= anonymity.form_problems(draft, allowed=ctx.settings.anonymous_ideas)
     draft, choice_problems = await pickers.checked_choice(ctx, draft)
     problems |= choice_problems
     if problems:
         await ack(response_action="errors", errors=problems)
+        return
+    # Similar ideas are shown once, in the same form with everything typed still in it.
+    shown = await similar.form_to_show(ctx, draft, author_id=payload.user_id(body))
+    if shown is not None:
+        form = await pickers.idea_form_for(ctx, draft=shown[0], notice=shown[1])
+        await ack(response_action="update", view=form)
         return
     await ack()
     if not await claims.first_delivery(ctx, key=claims.form_key(view)):
         return
     user_id = payload.user_id(body)
     reply = await replies.share(ctx, author_id=user_id, draft=capture.clean(draft))
-    await answers.dm(client, user_id, reply)
+    await answers.dm(client, user_id, saving.with_source(reply, draft.source))
 
 
 async def experiment_form_submitted(

@@ -10,8 +10,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from storage.duplicates import standing_mark
 from storage.models import Challenge, Idea, Theme, utcnow
 from storage.people import department_of
+from storage.sources import ShownSource, shown_source
+from storage.vocabulary import ANONYMOUS_AUTHOR, DUPLICATE
 from storage.votes import vote_counts
 
 # A post claim older than this belongs to a worker that died mid-post; it may be taken over.
@@ -189,11 +192,20 @@ class IdeaPlace:
     challenge_id: int | None = None
     challenge: str | None = None  # the question
     challenge_link: str | None = None
+    duplicate_of: int | None = None  # the idea it duplicates, while it is a duplicate
+    duplicate_link: str | None = None
+    source: ShownSource | None = None  # the message it was saved from (Save as idea)
 
 
 async def place_of(*, session: AsyncSession, idea: Idea) -> IdeaPlace:
     theme = await session.get(Theme, idea.theme_id) if idea.theme_id else None
     challenge = await session.get(Challenge, idea.challenge_id) if idea.challenge_id else None
+    mark = (
+        await standing_mark(session=session, idea_id=idea.id or 0)
+        if idea.status == DUPLICATE
+        else None
+    )
+    original = await session.get(Idea, mark.duplicate_of) if mark else None
     return IdeaPlace(
         theme=theme.name if theme else None,
         theme_emoji=theme.emoji if theme else None,
@@ -201,4 +213,11 @@ async def place_of(*, session: AsyncSession, idea: Idea) -> IdeaPlace:
         challenge_id=challenge.id if challenge else None,
         challenge=challenge.question if challenge else None,
         challenge_link=challenge.permalink if challenge else None,
+        duplicate_of=original.id if original else None,
+        duplicate_link=original.permalink if original else None,
+        # An anonymous idea's source says no more than "a private conversation": its link
+        # and its author could tell who shared it.
+        source=await shown_source(
+            session=session, idea_id=idea.id or 0, hidden=idea.author_id == ANONYMOUS_AUTHOR
+        ),
     )

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from storage.models import Experiment, Idea, IdeaMute
 from storage.team_models import HelpOffer, Introduction, IntroductionSeat
-from storage.vocabulary import CLOSED_STATUSES
+from storage.vocabulary import ANONYMOUS_AUTHOR, CLOSED_STATUSES
 
 
 async def ideas_to_introduce(*, session: AsyncSession, departments: int) -> list[Idea]:
@@ -38,6 +38,8 @@ async def ideas_to_introduce(*, session: AsyncSession, departments: int) -> list
             col(Idea.id).in_(other_departments),
             col(Idea.id).not_in(with_experiment),
             col(Idea.status).not_in(list(CLOSED_STATUSES)),
+            # A group DM with its author would reveal who shared an anonymous idea.
+            col(Idea.author_id) != ANONYMOUS_AUTHOR,
             col(Idea.message_ts).is_not(None),
         )
         .order_by(col(Idea.id))

@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from storage import anonymous
 from storage.models import Idea, IdeaMute, StatusChange, VoteReaction
 
 
@@ -103,7 +104,10 @@ async def audience(*, session: AsyncSession, idea_id: int) -> set[str]:
         .distinct()
     )
     muted = await session.execute(select(IdeaMute.user_id).where(IdeaMute.idea_id == idea_id))
-    return ({idea.author_id} | set(voters.scalars())) - set(muted.scalars())
+    # The real author, also of an anonymous idea: the DM is theirs alone.
+    author = await anonymous.author_of(session=session, idea=idea)
+    told = {author} if author else set()
+    return (told | set(voters.scalars())) - set(muted.scalars())
 
 
 async def mute(*, session: AsyncSession, idea_id: int, user_id: str) -> None:

@@ -18,9 +18,19 @@ class IdeaStatus(StrEnum):
     DECLINED = "declined"
 
 
+# An idea closed by `/idea duplicate`: only that command sets it (it names the idea this one
+# duplicates) and only its undo leaves it, so it is not one of the statuses an admin picks.
+DUPLICATE = "duplicate"
 # A closed idea takes no more votes and leaves the review queue.
-CLOSED_STATUSES = frozenset({IdeaStatus.SHIPPED, IdeaStatus.PARKED, IdeaStatus.DECLINED})
+CLOSED_STATUSES = frozenset({IdeaStatus.SHIPPED, IdeaStatus.PARKED, IdeaStatus.DECLINED, DUPLICATE})
 WAITING_FOR_REVIEW = (IdeaStatus.NEW, IdeaStatus.UNDER_REVIEW)
+OPEN_STATUSES = tuple(status.value for status in IdeaStatus if status not in CLOSED_STATUSES)
+
+
+# `ideas.author_id` of an idea shared anonymously: never a Slack user ID (those are upper
+# case), so no mention, DM or lookup can reach anyone through it. The real author is kept
+# apart, in `anonymous_authors` (storage.anonymous).
+ANONYMOUS_AUTHOR = "anonymous"
 
 
 class ExperimentStatus(StrEnum):
@@ -34,3 +44,11 @@ class ChallengeStatus(StrEnum):
     OPEN = "open"  # takes ideas
     CLOSED = "closed"  # takes no more ideas; its ideas still take votes; winners not picked yet
     DECIDED = "decided"  # winners announced
+
+
+class SourceKind(StrEnum):
+    """Where an idea saved from a message came from, as the person saving it said."""
+
+    CUSTOMER = "customer"
+    COLLEAGUE = "colleague"
+    OWN = "own"

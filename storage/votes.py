@@ -13,6 +13,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from storage import duplicates
+from storage.anonymous_models import AnonymousAuthor
 from storage.models import Idea, VoteReaction, utcnow
 from storage.people_models import Person
 
@@ -98,22 +100,36 @@ def _vote_count() -> sa.ColumnElement[int]:
 
 
 async def vote_count(*, session: AsyncSession, idea_id: int) -> int:
-    result = await session.execute(
-        select(_vote_count()).where(col(VoteReaction.idea_id) == idea_id, col(VoteReaction.active))
-    )
-    return int(result.scalar_one())
+    return (await vote_counts(session=session, idea_ids=[idea_id]))[idea_id]
 
 
 async def first_voters(*, session: AsyncSession, idea_id: int, limit: int) -> list[str]:
     """Up to `limit` people with a vote on the idea, earliest first (rows are created when a
     person first reacts, so row order is arrival order)."""
+    ballots = duplicates.ballots([idea_id])
+    voting = sa.select(ballots.c.voter_id)
     result = await session.execute(
         select(VoteReaction.voter_id)
-        .where(col(VoteReaction.idea_id) == idea_id, col(VoteReaction.active))
+        .where(
+            col(VoteReaction.idea_id) == idea_id,
+            col(VoteReaction.active),
+            col(VoteReaction.voter_id).in_(voting),
+        )
         .order_by(col(VoteReaction.id))
         .limit(limit * 4)
     )
-    return list(dict.fromkeys(result.scalars()))[:limit]
+    first = list(dict.fromkeys(result.scalars()))[:limit]
+    if len(first) < limit:
+        # Votes moved here by consent come after the reactions, in no particular order.
+        rest = await session.execute(voting.order_by(ballots.c.voter_id))
+        first = list(dict.fromkeys([*first, *rest.scalars()]))[:limit]
+    return first
+
+
+async def voters(*, session: AsyncSession, idea_id: int) -> set[str]:
+    """Everyone whose vote on the idea stands: by reaction, or moved here by consent."""
+    ballots = duplicates.ballots([idea_id])
+    return set((await session.execute(sa.select(ballots.c.voter_id))).scalars())
 
 
 async def active_reactions(*, session: AsyncSession, idea_id: int) -> set[tuple[str, str]]:
@@ -137,6 +153,9 @@ async def vote_counts(*, session: AsyncSession, idea_ids: Iterable[int]) -> dict
     )
     counts = {idea_id: 0 for idea_id in ids}
     counts.update({row[0]: int(row[1]) for row in result})
+    moved = duplicates.moved_votes(ids)
+    for idea_id, n in await session.execute(sa.select(moved.c.idea_id, moved.c.n)):
+        counts[idea_id] = counts.get(idea_id, 0) + int(n)
     return counts
 
 
@@ -157,10 +176,12 @@ async def leaderboard(
         .group_by(col(VoteReaction.idea_id))
         .subquery()
     )
-    count = sa.func.coalesce(votes.c.votes, 0)
+    moved = duplicates.moved_votes()
+    count = sa.func.coalesce(votes.c.votes, 0) + sa.func.coalesce(moved.c.n, 0)
     query = (
         select(Idea, count)
         .outerjoin(votes, votes.c.idea_id == Idea.id)
+        .outerjoin(moved, moved.c.idea_id == Idea.id)
         .where(col(Idea.message_ts).is_not(None))
         .order_by(count.desc(), col(Idea.created_at), col(Idea.id))
         .limit(limit)
@@ -174,15 +195,16 @@ async def leaderboard(
 async def ideas_of(
     *, session: AsyncSession, author_id: str, limit: int = 20
 ) -> tuple[list[tuple[Idea, int]], int]:
-    """An author's newest ideas with their votes, and how many ideas they have in all."""
-    total = await session.execute(
-        select(sa.func.count()).select_from(Idea).where(Idea.author_id == author_id)
-    )
+    """An author's newest ideas with their votes, and how many ideas they have in all; with
+    the anonymous ones they shared, for their own eyes only."""
+    hidden = select(col(AnonymousAuthor.idea_id)).where(col(AnonymousAuthor.author_id) == author_id)
+    theirs = sa.or_(col(Idea.author_id) == author_id, col(Idea.id).in_(hidden))
+    total = await session.execute(select(sa.func.count()).select_from(Idea).where(theirs))
     ideas = list(
         (
             await session.execute(
                 select(Idea)
-                .where(Idea.author_id == author_id)
+                .where(theirs)
                 .order_by(col(Idea.created_at).desc(), col(Idea.id).desc())
                 .limit(limit)
             )

@@ -106,6 +106,9 @@ class FakeSlack:
         self.responses: list[dict] = []
         self.unknown_channels: set[str] = set()
         self.not_in_channels: set[str] = set()
+        # conversations.info says these are private channels, or group DMs (D… IDs are DMs).
+        self.private_channels: set[str] = set()
+        self.group_dms: set[str] = set()
         self.log_calls = False
         self._messages: dict[str, dict[str, dict]] = defaultdict(dict)
         self._reactions: dict[tuple[str, str], list[dict]] = {}
@@ -287,6 +290,11 @@ class FakeSlack:
         group_id = known[0] if known else f"S{len(self._usergroups) + 1:08d}"
         self._usergroups[handle] = (group_id, name, list(users))
         return group_id
+
+    def add_message(self, channel: str, message: dict) -> None:
+        """A message someone posted in `channel` (`{"ts", "text", "user"}`…), as Slack keeps
+        it: chat.getPermalink, reactions.get and the history then know it."""
+        self._messages[channel][str(message["ts"])] = {"type": "message", **message}
 
     def set_reactions(self, channel: str, ts: str, reactions: list[dict]) -> None:
         self._reactions[(channel, ts)] = reactions
@@ -586,11 +594,16 @@ class FakeSlack:
         channel = str(args.get("channel") or "")
         if not channel or channel in self.unknown_channels:
             raise _SlackError("channel_not_found")
+        is_im, is_mpim = channel.startswith("D"), channel in self.group_dms
         return {
             "channel": {
                 "id": channel,
                 "name": f"channel-{channel.lower()}",
                 "is_member": channel not in self.not_in_channels,
+                "is_channel": not (is_im or is_mpim),
+                "is_private": channel in self.private_channels or is_im or is_mpim,
+                "is_im": is_im,
+                "is_mpim": is_mpim,
             }
         }
 

@@ -221,10 +221,21 @@ class Harness:
                 ).scalar_one_or_none()
             return idea if idea is not None and idea.message_ts and idea.permalink else None
 
-        await eventually(
+        answers = await eventually(
             lambda: self.fake.responses_to(response_url),
             failure=f"the author of idea {text!r} was never told how it went",
         )
+        offer = _post_anyway_button(answers[0])
+        if offer is not None:  # similar ideas were shown first: post it anyway
+            click_url = self.fake.response_url("click")
+            block_id, value = offer
+            await self.click(
+                "similar_post_anyway", value, user=author, block_id=block_id, response_url=click_url
+            )
+            await eventually(
+                lambda: self.fake.responses_to(click_url),
+                failure=f"the author of idea {text!r} was never told how posting it went",
+            )
         return await eventually(
             recorded_as_posted, failure=f"idea {text!r} was never recorded as posted"
         )
@@ -339,7 +350,14 @@ class Harness:
         return await self.interact(payload)
 
     async def click(
-        self, action_id: str, value: str, *, user: str, channel: str = IDEAS_CHANNEL
+        self,
+        action_id: str,
+        value: str,
+        *,
+        user: str,
+        channel: str = IDEAS_CHANNEL,
+        block_id: str = "actions",
+        response_url: str | None = None,
     ) -> tuple[Reply, str]:
         """A button click (`block_actions`); returns the reply and the click's trigger_id."""
         trigger_id = f"trigger-click-{next(self._ids)}"
@@ -349,20 +367,78 @@ class Harness:
             "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
             "api_app_id": "A0LIGHT01",
             "trigger_id": trigger_id,
-            "response_url": self.fake.response_url("click"),
+            "response_url": response_url or self.fake.response_url("click"),
             "container": {"type": "message", "channel_id": channel, "is_ephemeral": False},
             "channel": {"id": channel},
             "actions": [
                 {
                     "type": "button",
                     "action_id": action_id,
-                    "block_id": "actions",
+                    "block_id": block_id,
                     "value": value,
                     "action_ts": f"{time.time():.6f}",
                 }
             ],
         }
         return await self.interact(payload), trigger_id
+
+    async def message_shortcut(
+        self,
+        callback_id: str,
+        message: dict,
+        *,
+        user: str = "U0ALICE01",
+        channel: str = "C0SUPPORT",
+        channel_name: str = "support",
+    ) -> tuple[Reply, str]:
+        """A message shortcut (`message_action`) on `message` (`{"ts", "text", "user"}` or
+        a bot's `{"ts", "text", "bot_id"}`…); returns the reply and the response URL."""
+        response_url = self.fake.response_url("shortcut")
+        payload = {
+            "type": "message_action",
+            "callback_id": callback_id,
+            "team": {"id": TEAM_ID, "domain": "acme"},
+            "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
+            "channel": {"id": channel, "name": channel_name},
+            "message": {"type": "message", **message},
+            "message_ts": message.get("ts", ""),
+            "response_url": response_url,
+            "trigger_id": f"trigger-shortcut-{next(self._ids)}",
+            "action_ts": f"{time.time():.6f}",
+        }
+        return await self.interact(payload), response_url
+
+    async def suggest(
+        self, action_id: str, value: str, *, user: str = "U0ALICE01", block_id: str = ""
+    ) -> list[dict]:
+        """What an `external_select` menu lists for `value` typed in it (`block_suggestion`,
+        answered in the HTTP response): its options, or every option of its option groups."""
+        payload = {
+            "type": "block_suggestion",
+            "team": {"id": TEAM_ID, "domain": "acme"},
+            "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
+            "api_app_id": "A0LIGHT01",
+            "action_id": action_id,
+            "block_id": block_id or action_id,
+            "value": value,
+            "container": {"type": "view", "view_id": f"V0MENU{next(self._ids):03d}"},
+            "view": {"type": "modal", "callback_id": "", "private_metadata": ""},
+        }
+        reply = await self.interact(payload)
+        assert reply.status == 200, reply.text
+        answer = reply.json()
+        if "option_groups" in answer:
+            return [option for group in answer["option_groups"] for option in group["options"]]
+        return list(answer["options"])
+
+
+def _post_anyway_button(answer: dict) -> tuple[str, str] | None:
+    """The block id and value of **Post mine anyway** in a private answer, if it has one."""
+    for block in answer.get("blocks") or []:
+        for element in block.get("elements") or []:
+            if element.get("action_id") == "similar_post_anyway":
+                return block["block_id"], element["value"]
+    return None
 
 
 async def start_harness(

@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 
 from bot.awards import rules
 from bot.core import periods
+from bot.ideas.anonymity import author_mention
 from bot.slack.blocks import sections, to_dicts
 from bot.slack.text import escape, truncate
 from storage.models import Award
@@ -66,12 +67,13 @@ def _category(category: str, placed: Sequence[Award]) -> str:
     noun = "learning" if category == rules.LEARNING_OF_THE_MONTH else "idea"
     lines = [
         f"*{TITLES[category]}*",
-        f"<@{winner.winner_id}> for {_link(winner, f'this {noun}')} ({_why(winner)}):",
+        f"{author_mention(winner.winner_id, start=True)} for {_link(winner, f'this {noun}')} "
+        f"({_why(winner)}):",
         _quote(winner.title),
     ]
     if runner_ups:
         mentions = ", ".join(
-            f"<@{a.winner_id}> ({_link(a, escape(truncate(a.title, 60)))}, {_why(a)})"
+            f"{author_mention(a.winner_id)} ({_link(a, escape(truncate(a.title, 60)))}, {_why(a)})"
             for a in runner_ups
         )
         lines.append(f"Runner-ups: {mentions}")
@@ -117,7 +119,9 @@ def announcement(
     )
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=thanks)]))
     winners = ", ".join(
-        f"{TITLES[c]}: <@{placed[0].winner_id}>" for c, placed in awards.items() if placed
+        f"{TITLES[c]}: {author_mention(placed[0].winner_id)}"
+        for c, placed in awards.items()
+        if placed
     )
     return {"text": f"Lightbulb awards for {month}. {winners}".strip(), "blocks": to_dicts(blocks)}
 

@@ -23,10 +23,12 @@ from bot.awards import blocks, rules, weighing
 from bot.core import periods
 from bot.foundation.context import Context
 from bot.foundation.delivery import Delivery, NotReady, deliver
+from bot.ideas import anonymity
 from bot.slack.posting import SLACK_FAILURES, error_code
 from bot.slack.users import LookupFailed
 from bot.votes.rules import base_emoji
 from storage import awards as store
+from storage import ideas
 from storage.ideas import as_utc
 from storage.models import Award
 
@@ -247,6 +249,15 @@ async def _learning_votes(ctx: Context, channel: str | None, ts: str | None, aut
     return counted
 
 
+async def _winner_to_tell(ctx: Context, award: Award) -> str | None:
+    """Who hears of the award: its winner, or the real author of an anonymous idea."""
+    if not anonymity.is_anonymous_id(award.winner_id):
+        return award.winner_id
+    async with ctx.db.session() as session:
+        idea = await ideas.get_idea(session=session, idea_id=award.idea_id or 0)
+    return await anonymity.author_to_tell(ctx, idea) if idea is not None else None
+
+
 async def _congratulate(ctx: Context, period: str, now: datetime, report: AwardsReport) -> None:
     """One DM per winning award, claimed before sending; a refused DM is tried next run."""
     async with ctx.db.session() as session:
@@ -259,10 +270,11 @@ async def _congratulate(ctx: Context, period: str, now: datetime, report: Awards
                 session=session, award_id=award.id or 0, now=now
             ):
                 continue
+        to = await _winner_to_tell(ctx, award)
+        if to is None:
+            continue  # an anonymous idea whose author row is gone: nobody to tell
         try:
-            await ctx.client.chat_postMessage(
-                channel=award.winner_id, **blocks.congratulations(award)
-            )
+            await ctx.client.chat_postMessage(channel=to, **blocks.congratulations(award))
         except SLACK_FAILURES as error:
             async with ctx.db.session() as session:
                 await store.release_congratulation(session=session, award_id=award.id or 0)

@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.challenges import rules
+from bot.ideas.anonymity import author_mention
 from bot.slack.blocks import linked_title, sections, to_dicts
 from bot.slack.text import HEADER_TEXT_LIMIT, escape, truncate
 from storage.challenges import Turnout
@@ -100,7 +101,8 @@ def decided_line(winners: Sequence[Idea]) -> str:
     if not winners:
         return "*Closed without a winner.*"
     named = ", ".join(
-        f"{linked_title(f'#{idea.id} {idea.text}', idea.permalink, 60)} by <@{idea.author_id}>"
+        f"{linked_title(f'#{idea.id} {idea.text}', idea.permalink, 60)} by "
+        f"{author_mention(idea.author_id)}"
         for idea in winners
     )
     return f":trophy: *Winner{'s' if len(winners) > 1 else ''}:* {named}"
@@ -109,7 +111,7 @@ def decided_line(winners: Sequence[Idea]) -> str:
 def entry_reply(idea: Idea) -> dict:
     """ "💡 #12 Summary by @author", linked to the idea's post, in the card's thread."""
     title = linked_title(f"#{idea.id} {idea.text}", idea.permalink)
-    text = f"💡 {title} by <@{idea.author_id}>"
+    text = f"💡 {title} by {author_mention(idea.author_id)}"
     return {"text": text, "blocks": to_dicts(sections(text))}
 
 

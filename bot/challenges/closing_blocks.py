@@ -23,6 +23,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.challenges import timeline_rules as rules
+from bot.ideas.anonymity import author_mention
 from bot.slack import payload
 from bot.slack.blocks import OPTION_TEXT_LIMIT, form, linked_title, sections, text_input, to_dicts
 from bot.slack.text import escape, truncate
@@ -107,7 +108,7 @@ def _entry_line(rank: int, entry: Entry) -> str:
     why = _plural(entry.votes, "vote")
     if entry.departments:
         why += f" from {_plural(entry.departments, 'department')}"
-    return f"{rank}. {title} by <@{idea.author_id}>: {why}"
+    return f"{rank}. {title} by {author_mention(idea.author_id)}: {why}"
 
 
 def pick_request(
@@ -218,7 +219,7 @@ def form_values(view: dict) -> tuple[list[int], str]:
 def _winner_line(entry: Entry) -> str:
     idea = entry.idea
     title = linked_title(f"#{idea.id} {idea.text}", idea.permalink)
-    return f"• {title} by <@{idea.author_id}> ({_plural(entry.votes, 'vote')})"
+    return f"• {title} by {author_mention(idea.author_id)} ({_plural(entry.votes, 'vote')})"
 
 
 def announcement(

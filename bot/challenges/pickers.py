@@ -6,6 +6,8 @@ open challenge or serve an active theme wherever it is written.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from slack_sdk.models.views import View
 
 from bot.foundation.context import Context
@@ -43,10 +45,13 @@ async def idea_form_for(
     """The idea form, prefilled with `draft`, with `challenge_id` preselected when given."""
     draft = draft or rules.IdeaDraft(text="")
     if challenge_id is not None:
-        draft = rules.IdeaDraft(
-            draft.text, draft.problem, draft.details, draft.theme_id, challenge_id
-        )
-    return forms.idea_form(draft, notice=notice, choices=await idea_form_choices(ctx))
+        draft = replace(draft, challenge_id=challenge_id)
+    return forms.idea_form(
+        draft,
+        notice=notice,
+        choices=await idea_form_choices(ctx),
+        allow_anonymous=ctx.settings.anonymous_ideas,
+    )
 
 
 async def checked_choice(ctx: Context, draft: rules.IdeaDraft) -> tuple[rules.IdeaDraft, dict]:
@@ -71,5 +76,5 @@ async def checked_choice(ctx: Context, draft: rules.IdeaDraft) -> tuple[rules.Id
             theme = await themes.get_theme(session=session, theme_id=draft.theme_id)
             if theme is None or theme.archived_at is not None:
                 problems[rules.FORM_THEME] = theme_rules.ARCHIVED_MEANWHILE
-    stored = rules.IdeaDraft(draft.text, draft.problem, draft.details, theme_id, draft.challenge_id)
-    return stored, problems
+    # replace keeps what else the draft carries (its source, the similar ideas shown, anonymity).
+    return replace(draft, theme_id=theme_id), problems

@@ -21,6 +21,7 @@ from bot.challenges import timeline_rules as rules
 from bot.challenges.challenge_posts import CLOSE_JOB, WINNERS_JOB, WON_JOB, post, post_in_thread
 from bot.foundation.context import Context
 from bot.foundation.delivery import Delivery
+from bot.ideas import anonymity
 from bot.slack.users import LookupFailed
 from storage import challenges, themes
 from storage.models import Challenge
@@ -174,8 +175,12 @@ async def announce(
     )
     deliveries = [await post_in_thread(ctx, challenge, job=WINNERS_JOB, message=message, now=now)]
     for idea in won:
+        # The real author, also of an anonymous idea: the DM is theirs alone.
+        author_id = await anonymity.author_to_tell(ctx, idea)
+        if author_id is None:
+            continue
         try:
-            author = await ctx.users.get(idea.author_id)
+            author = await ctx.users.get(author_id)
         except LookupFailed as error:
             log.warning("idea %s: its author's DM waits: %s", idea.id, error)
             continue
@@ -186,7 +191,7 @@ async def announce(
                 ctx,
                 job=WON_JOB,
                 period=f"#{challenge_id}:{idea.id}",
-                channel=idea.author_id,
+                channel=author_id,
                 message=blocks.won(challenge, idea, peoples_choice=challenge.decided_by is None),
                 now=now,
             )

@@ -116,6 +116,20 @@ def on_off(name: str, text: str) -> bool:
     return lowered == "on"
 
 
+def off_allow(name: str, text: str) -> bool:
+    lowered = text.lower()
+    if lowered not in ("off", "allow"):
+        fail(f"Setting {name}={text!r} must be off or allow.")
+    return lowered == "allow"
+
+
+def true_false(name: str, text: str) -> bool:
+    lowered = text.lower()
+    if lowered not in ("true", "false"):
+        fail(f"Setting {name}={text!r} must be true or false.")
+    return lowered == "true"
+
+
 def working_hours(name: str, text: str) -> tuple[time, time]:
     start_text, _, end_text = text.partition("-")
     with suppress(ValueError):

@@ -87,6 +87,10 @@ class Settings:
     # Weekly group DMs between an idea's author and helpers from other departments.
     introductions: bool = False
     introductions_schedule: str = DEFAULT_SCHEDULES["INTRODUCTIONS_SCHEDULE"]
+    # The idea form offers "Share anonymously" (ANONYMOUS_IDEAS=allow).
+    anonymous_ideas: bool = False
+    # The names under an idea's vote count; off: the count alone.
+    show_voter_names: bool = True
 
     @property
     def tz(self) -> ZoneInfo:
@@ -206,6 +210,8 @@ class _Environment(BaseSettings):
     REPORT_SCHEDULE: _Schedule = parse.default(DEFAULT_SCHEDULES["REPORT_SCHEDULE"])
     INTRODUCTIONS: Annotated[bool, parse.parsed(parse.on_off)] = parse.default("off")
     INTRODUCTIONS_SCHEDULE: _Schedule = parse.default(DEFAULT_SCHEDULES["INTRODUCTIONS_SCHEDULE"])
+    ANONYMOUS_IDEAS: Annotated[bool, parse.parsed(parse.off_allow)] = parse.default("off")
+    SHOW_VOTER_NAMES: Annotated[bool, parse.parsed(parse.true_false)] = parse.default("true")
     SLACK_API_URL: str = ""
     DATABASE_URL: str = DEFAULT_DATABASE_URL
     METRICS_HOST: str = "127.0.0.1"

@@ -22,19 +22,26 @@ from bot.experiments import rules
 from bot.experiments.blocks import OUTCOME_LABELS
 from bot.experiments.team_blocks import picked_team, team_picker
 from bot.slack import payload
-from bot.slack.blocks import form, text_input
+from bot.slack.blocks import external_select_input, form, text_input
 from bot.slack.payload import INPUT_ACTION
 
 EXPERIMENT_FORM = "experiment_form"
 UPDATE_FORM = "experiment_update_form"
 LEARNING_FORM = "learning_form"
+# The idea menu's own action_id: Slack asks `handlers.options` for its options by it.
+IDEA_PICKER = "experiment_idea"
 
 
 def experiment_form(
-    *, owner_id: str, ends_on: date, idea_id: int | None, team: Sequence[str] = ()
+    *,
+    owner_id: str,
+    ends_on: date,
+    idea_id: int | None,
+    team: Sequence[str] = (),
+    idea_text: str = "",
 ) -> View:
-    """Start an experiment; the idea's number, and its team, are prefilled when started from
-    an idea."""
+    """Start an experiment; the idea (shown as `#12 idea_text`), and its team, are prefilled
+    when started from an idea."""
     return form(
         EXPERIMENT_FORM,
         title="Start an experiment",
@@ -69,14 +76,15 @@ def experiment_form(
                 label="Ends on",
                 element=DatePickerElement(action_id=INPUT_ACTION, initial_date=ends_on.isoformat()),
             ),
-            text_input(
+            external_select_input(
                 rules.Field.IDEA,
-                "Idea number",
-                placeholder="e.g. 12",
-                max_length=10,
-                multiline=False,
+                "Idea",
+                action_id=IDEA_PICKER,
+                placeholder="Type words or a number",
                 optional=True,
-                initial=str(idea_id) if idea_id else "",
+                initial=(str(idea_id), " ".join(f"#{idea_id} {idea_text}".split()))
+                if idea_id
+                else None,
                 hint="The idea this experiment tests, if there is one.",
             ),
         ],
@@ -84,7 +92,12 @@ def experiment_form(
 
 
 def new_experiment_form(
-    *, owner_id: str, today: date, idea_id: int | None, team: Sequence[str] = ()
+    *,
+    owner_id: str,
+    today: date,
+    idea_id: int | None,
+    team: Sequence[str] = (),
+    idea_text: str = "",
 ) -> View:
     """The form as `/idea experiment` or an idea's button opens it: the person who asked owns
     it unless they pick someone else, it ends after the usual span, and `team` (the people
@@ -94,6 +107,7 @@ def new_experiment_form(
         ends_on=rules.default_end(today),
         idea_id=idea_id,
         team=rules.team_without_owner(team, owner_id)[: rules.TEAM_LIMIT],
+        idea_text=idea_text,
     )
 
 
@@ -108,7 +122,7 @@ def experiment_form_values(view: dict) -> rules.ExperimentDraft:
         metric=payload.text_input(view, rules.Field.METRIC),
         owner_id=payload.selected_user(view, rules.Field.OWNER),
         ends_on=ends_on,
-        idea_ref=payload.text_input(view, rules.Field.IDEA),
+        idea_ref=payload.picked_option(view, rules.Field.IDEA),
         team=tuple(picked_team(view)),
     )
 

@@ -14,7 +14,8 @@ from dataclasses import replace
 
 from slack_sdk.models.views import View
 
-from bot.experiments import lab_posts, rules, team_blocks, team_members
+from bot.core.clock import today
+from bot.experiments import forms, lab_posts, rules, team_blocks, team_members
 from bot.foundation import retried_posts
 from bot.foundation.context import Context
 from storage import experiments, ideas, offers, teams
@@ -35,6 +36,24 @@ async def helpers_for(ctx: Context, idea_id: int | None) -> list[str]:
         helpers = await offers.helper_ids(session=session, idea_id=idea_id)
         gone = await people_store.inactive(session=session, user_ids=helpers)
     return [helper for helper in helpers if helper not in gone]
+
+
+async def form_for_idea(
+    ctx: Context, *, owner_id: str, idea_id: int | None, team: Sequence[str] | None = None
+) -> View:
+    """The experiment form started from an idea (or from none): the idea shown picked in its
+    menu with its summary, and the team suggested from its helpers unless `team` is given."""
+    idea = None
+    if idea_id is not None:
+        async with ctx.db.session() as session:
+            idea = await ideas.get_idea(session=session, idea_id=idea_id)
+    return forms.new_experiment_form(
+        owner_id=owner_id,
+        today=today(ctx.settings.tz),
+        idea_id=idea_id,
+        idea_text=idea.text if idea is not None else "",
+        team=await helpers_for(ctx, idea_id) if team is None else team,
+    )
 
 
 async def running_experiment_for_idea(ctx: Context, idea_id: int) -> Experiment | None:

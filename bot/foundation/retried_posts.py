@@ -30,6 +30,11 @@ LEARNING_DM = "learning-dm"
 # author's thanks to a helper.
 HELP_OFFERS_DM = "help-offers-dm"
 HELP_THANKS_DM = "help-thanks-dm"
+# A message attached to an idea (**Add to an idea**), quoted in the idea's thread.
+EVIDENCE_REPLY = "evidence-reply"
+# An idea marked a duplicate: the reply in its thread, and the DM to each voter and its author.
+DUPLICATE_REPLY = "duplicate-reply"
+DUPLICATE_DM = "duplicate-dm"
 JOBS = (
     STATUS_REPLY,
     STATUS_DM,
@@ -43,6 +48,9 @@ JOBS = (
     LEARNING_DM,
     HELP_OFFERS_DM,
     HELP_THANKS_DM,
+    EVIDENCE_REPLY,
+    DUPLICATE_REPLY,
+    DUPLICATE_DM,
 )
 
 

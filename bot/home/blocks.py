@@ -22,6 +22,7 @@ from slack_sdk.models.views import View
 
 from bot.challenges import blocks as challenge_blocks
 from bot.experiments.blocks import days_left
+from bot.ideas.anonymity import author_mention, own_mark
 from bot.ideas.blocks import CHANGE_STATUS_ACTION, NEW_IDEA_ACTION
 from bot.numbers import blocks as number_blocks
 from bot.numbers.service import HomeNumbers
@@ -93,7 +94,8 @@ def home_view(data: HomeData) -> View:
         blocks.append(DividerBlock())
     if data.my_ideas:
         lines = [
-            f"• #{idea.id} {idea_title(idea)} · {badge(idea.status)} · {_votes(votes)}"
+            f"• #{idea.id} {idea_title(idea)} · {badge(idea.status)}{own_mark(idea)} · "
+            f"{_votes(votes)}"
             for idea, votes in data.my_ideas[:MY_IDEAS_SHOWN]
         ]
         if data.my_ideas_total > MY_IDEAS_SHOWN:
@@ -137,7 +139,7 @@ def _review(data: HomeData) -> list[Block]:
             SectionBlock(
                 text=MarkdownTextObject(
                     text=f"#{idea.id} {idea_title(idea, 120)} · {badge(idea.status)} · "
-                    f"shared {idea.created_at:%-d %b} by <@{idea.author_id}>{mark}"
+                    f"shared {idea.created_at:%-d %b} by {author_mention(idea.author_id)}{mark}"
                 ),
                 accessory=ButtonElement(
                     text="Change status", action_id=CHANGE_STATUS_ACTION, value=str(idea.id)

@@ -14,14 +14,17 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
 )
 
-from bot.ideas import rules
+from bot.ideas import anonymity, rules
 from bot.ideas.blocks import POST_AS_IDEA_ACTION
 from bot.slack.blocks import emoji_list, sections, to_dicts
 from bot.slack.text import MESSAGE_BLOCK_LIMIT, escape, truncate
 
 
-def help_message(*, ideas_channel: str, vote_emojis: Sequence[str], unknown: str = "") -> dict:
-    """Everything a person can do with Lightbulb, as an ephemeral reply."""
+def help_message(
+    *, ideas_channel: str, vote_emojis: Sequence[str], unknown: str = "", anonymous: bool = False
+) -> dict:
+    """Everything a person can do with Lightbulb, as an ephemeral reply; with what sharing
+    anonymously means when ANONYMOUS_IDEAS allows it."""
     intro = ""
     if unknown:
         intro = (
@@ -38,6 +41,11 @@ def help_message(*, ideas_channel: str, vote_emojis: Sequence[str], unknown: str
         "person per idea, and not for your own.\n"
         "• `/idea top` or `/idea top all`: the ideas with the most votes this month, or ever.\n"
         "• `/idea mine`: your ideas, their votes and where they stand.\n"
+        "• `/idea search &lt;words&gt;`: find ideas, experiments and learnings, ten at a "
+        "time, privately. `/idea learnings &lt;words&gt;`: only what concluded experiments "
+        "learned.\n"
+        "• ⋯ → *Save as idea* on any Slack message: the form, filled from it, crediting who "
+        "said it. ⋯ → *Add to an idea*: quote a message in an idea's thread as evidence.\n"
         "• 🙋 *I can help* on an idea's post: say what you could bring (skills, time, "
         "customers…); its author hears who offered and may invite you to the experiment. "
         "Click it again to change or withdraw your offer.\n"
@@ -50,6 +58,8 @@ def help_message(*, ideas_channel: str, vote_emojis: Sequence[str], unknown: str
         "about an idea you shared or voted for.\n"
         "• Admins: `/idea status &lt;number&gt; &lt;status&gt; &lt;reason&gt;`, or *Change status* "
         "on the idea.\n"
+        "• Admins: `/idea duplicate 3 of 1` closes #3 into #1; its voters choose whether their "
+        "votes move. `/idea duplicate undo 3` within 7 days.\n"
         "• `/idea themes`: where the company is going, and who reviews ideas for each theme. "
         "Pick one in the `/idea` form, or with *Pick a theme* in your idea's ⋯ menu. Admins "
         "manage them with `/idea theme add`, `edit &lt;name&gt;`, `archive &lt;name&gt;`.\n"
@@ -63,6 +73,8 @@ def help_message(*, ideas_channel: str, vote_emojis: Sequence[str], unknown: str
         "most useful learning win an award: `/idea help awards` says how they are chosen.\n"
         "• `/idea help`: this message."
     )
+    if anonymous:
+        body += f"\n• *Share anonymously* in the `/idea` form: {anonymity.WHERE_IT_IS_KEPT}"
     blocks: list[Block] = []
     if unknown:
         # One word may be an idea after all ("Kanban"): one click posts it, nothing retyped.

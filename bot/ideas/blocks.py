@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
 
 from bot.core.typed import text_length
 from bot.ideas import rules as capture
+from bot.ideas.anonymity import author_mention, is_anonymous_id
 from bot.slack.blocks import emoji_list, sections
 from bot.slack.text import (
     MESSAGE_BLOCK_LIMIT,
@@ -29,6 +30,7 @@ from bot.slack.text import (
 from bot.statuses import rules as status_rules
 from storage.ideas import IdeaPlace
 from storage.models import Idea
+from storage.sources import ShownSource
 
 NEW_IDEA_ACTION = "home_new_idea"
 START_EXPERIMENT_ACTION = "idea_start_experiment"
@@ -70,23 +72,32 @@ def idea_post(
         blocks.extend(sections(f"*The problem it solves*\n{escape(problem)}"))
     if details:
         blocks.extend(sections(f"*Details*\n{escape(details)}"))
+    from_where = source_line(place.source, author_id=author_id) if place else ""
+    if from_where:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=from_where)]))
     pointing = place_line(place or IdeaPlace(), won=won)
     if pointing:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=pointing)]))
     closed = status in status_rules.CLOSED
-    badge = status_rules.BADGES.get(status, status)
+    badge = status_rules.badge(status)
     how_to_vote = (
         f"{badge}: votes are closed, and the ones it got are kept."
         if closed
         else f"Vote with {emoji_list(vote_emojis)} on this post: one vote per person."
     )
+    if place is not None and place.duplicate_of:
+        # Closed as a duplicate (`bot.duplicates`): its voters were asked to move their votes.
+        link = place.duplicate_link
+        original = f"<{link}|#{place.duplicate_of}>" if link else f"#{place.duplicate_of}"
+        how_to_vote = f"🔁 Duplicate of {original}: vote there; votes here can move to it."
     standing = f" · {badge}" if status != status_rules.NEW and not closed else ""
     owner = f" · owner <@{owner_id}>" if owner_id else ""
     blocks.append(
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text=f"Idea #{idea_id} · shared by <@{author_id}>{standing}{owner} · "
+                    text=f"Idea #{idea_id} · shared by {author_mention(author_id)}"
+                    f"{standing}{owner} · "
                     f"{how_to_vote}"
                 )
             ]
@@ -130,6 +141,21 @@ def place_line(place: IdeaPlace, *, won: bool = False) -> str:
         link = f"<{place.challenge_link}|{question}>" if place.challenge_link else question
         parts.append(f":checkered_flag: Answers challenge #{place.challenge_id}: {link}")
     return " · ".join(parts)
+
+
+def source_line(source: ShownSource | None, *, author_id: str) -> str:
+    """Where an idea saved from a message came from: the channel, the link and who said it
+    for a public channel; for anything else, only that it was a private conversation."""
+    if source is None:
+        return ""
+    if not source.public:
+        return ":speech_balloon: From a private conversation"
+    conversation = f"<{source.permalink}|a conversation>" if source.permalink else "a conversation"
+    line = f":speech_balloon: From {conversation} in <#{source.channel_id}>"
+    # Not on an anonymous idea: whoever said it may be who saved it.
+    if source.author_id and source.author_id != author_id and not is_anonymous_id(author_id):
+        line += f" · said by <@{source.author_id}>"
+    return line
 
 
 def vote_line(votes: int, voter_names: Sequence[str]) -> str:
@@ -180,4 +206,7 @@ def idea_message(
 
 def idea_notification(*, text: str, author_id: str) -> str:
     """The fallback text Slack shows in notifications; it is mrkdwn, so it is escaped too."""
-    return f"New idea from <@{author_id}>: {escape(truncate(text, NOTIFICATION_TEXT_LIMIT))}"
+    return (
+        f"New idea from {author_mention(author_id)}: "
+        f"{escape(truncate(text, NOTIFICATION_TEXT_LIMIT))}"
+    )

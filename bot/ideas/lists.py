@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.foundation.context import Context
-from bot.ideas import answer_blocks
+from bot.ideas import anonymity, answer_blocks
 from bot.ideas.leaderboard import parse_period
 from storage import votes
 
@@ -13,7 +13,11 @@ from storage import votes
 async def my_ideas(ctx: Context, *, author_id: str) -> dict:
     async with ctx.db.session() as session:
         rows, total = await votes.ideas_of(session=session, author_id=author_id)
-    entries = [(idea.id or 0, idea.text, idea.permalink, n, idea.status) for idea, n in rows]
+    # Their anonymous ideas are listed too, marked: this reply is theirs alone.
+    entries = [
+        (idea.id or 0, idea.text, idea.permalink, n, f"{idea.status}{anonymity.own_mark(idea)}")
+        for idea, n in rows
+    ]
     return answer_blocks.my_ideas_message(entries, total=total)
 
 

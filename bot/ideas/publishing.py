@@ -29,8 +29,9 @@ from bot.slack.posting import (
     posts_with_metadata,
     refused_for_content,
 )
-from storage import ideas
+from storage import anonymous, ideas, sources
 from storage.models import Idea
+from storage.vocabulary import ANONYMOUS_AUTHOR
 
 log = logging.getLogger(__name__)
 
@@ -72,17 +73,35 @@ class NotSaved(Exception):
 
 async def capture_idea(ctx: Context, *, author_id: str, draft: IdeaDraft) -> PostOutcome:
     """Store a new idea and post it to the ideas channel. Raises `NotSaved`."""
+    # Only while allowed; the form hands a ticked box back when it no longer is.
+    hidden = draft.anonymous and ctx.settings.anonymous_ideas
     try:
         async with ctx.db.session() as session:
             idea = await ideas.create_idea(
                 session=session,
-                author_id=author_id,
+                author_id=ANONYMOUS_AUTHOR if hidden else author_id,
                 text=draft.text,
                 problem=draft.problem,
                 details=draft.details,
                 theme_id=draft.theme_id,
                 challenge_id=draft.challenge_id,
             )
+            if hidden:
+                await anonymous.record(session=session, idea_id=idea.id or 0, author_id=author_id)
+            if draft.source is not None:
+                # Saved from a Slack message: stored with the idea, or not at all.
+                await sources.add_source(
+                    session=session,
+                    idea_id=idea.id or 0,
+                    kind=draft.source.kind,
+                    channel_id=draft.source.channel_id,
+                    message_ts=draft.source.message_ts,
+                    thread_ts=draft.source.thread_ts,
+                    author_id=draft.source.author_id,
+                    permalink=draft.source.permalink,
+                    public=draft.source.public,
+                    channel_name=draft.source.channel_name,
+                )
             await ideas.claim_post(session=session, idea_id=idea.id or 0)
     except SQLAlchemyError as error:
         log.error("could not store an idea from %s: %r", author_id, error)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from bot.foundation import claims, retried_posts
 from bot.foundation.context import Context
-from bot.ideas import answer_blocks, publishing
+from bot.ideas import anonymity, answer_blocks, publishing
 from bot.ideas.publishing import PostOutcome
 from bot.ideas.rules import IdeaDraft
 from storage import ideas
@@ -104,7 +104,8 @@ async def post_unposted_ideas(ctx: Context) -> list[PostOutcome]:
 async def _tell_author(ctx: Context, outcome: PostOutcome) -> None:
     async with ctx.db.session() as session:
         idea = await ideas.get_idea(session=session, idea_id=outcome.idea_id)
-    if idea is None:
+    author = await anonymity.author_to_tell(ctx, idea) if idea is not None else None
+    if idea is None or author is None:
         return
     message = (
         {"text": outcome_text(outcome)}
@@ -115,7 +116,7 @@ async def _tell_author(ctx: Context, outcome: PostOutcome) -> None:
         ctx,
         job=retried_posts.IDEA_OUTCOME_DM,
         key=str(outcome.idea_id),
-        channel=idea.author_id,
+        channel=author,
         message=message,
     )
 

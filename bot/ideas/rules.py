@@ -36,6 +36,9 @@ class Action(StrEnum):
     CHALLENGE = "challenge"
     CHALLENGES = "challenges"
     STATS = "stats"
+    SEARCH = "search"
+    LEARNINGS = "learnings"
+    DUPLICATE = "duplicate"
 
 
 # Subcommands taken alone, and what may follow each. A text is a subcommand only when all of
@@ -57,7 +60,14 @@ _ALONE = {
     "stats": Action.STATS,
     # Alone, it answers with how to manage themes.
     "theme": Action.THEME,
+    # These need words to look for; alone, they answer with how to search.
+    "search": Action.SEARCH,
+    "learnings": Action.LEARNINGS,
+    # `duplicate 3 of 1`, `duplicate undo 3` (admins); alone, it answers with its usage.
+    "duplicate": Action.DUPLICATE,
 }
+# `search <words>` and `learnings <words>` take whatever follows as the words to look for.
+_WITH_WORDS = ("search", "learnings")
 # `theme add`, `theme edit <name>`, `theme archive <name>`, `theme unarchive <name>`.
 THEME_VERBS = ("add", "edit", "archive", "unarchive")
 _WITH_WORD = {"help": ("awards",), "top": ("all", "month")}
@@ -103,12 +113,17 @@ def parse_command(text: str) -> ParsedCommand:
         return ParsedCommand(Action.STATS, text=rest[0])
     if len(rest) == 1 and head in _WITH_ID and _looks_like_a_number(rest[0]):
         return ParsedCommand(_WITH_ID[head], text=rest[0])
+    if head in _WITH_WORDS:
+        return ParsedCommand(_ALONE[head], text=" ".join(rest))
     if head == "theme" and rest[0].lower() in THEME_VERBS:
         return ParsedCommand(Action.THEME, text=" ".join([rest[0].lower(), *rest[1:]]))
     if head == "status" and _looks_like_a_number(rest[0]):
         # "status 12 …" is a command however it goes on (no sentence starts that way): a
         # mistyped status gets its usage, with the text to post as an idea if it was one.
         return ParsedCommand(Action.STATUS, text=" ".join(rest))
+    if head == "duplicate" and (rest[0].lower() == "undo" or _looks_like_a_number(rest[0])):
+        # Like status: "duplicate 3 …" or "duplicate undo …" is no sentence, so a command.
+        return ParsedCommand(Action.DUPLICATE, text=" ".join(rest))
     return ParsedCommand(Action.IDEA, text=stripped)
 
 
@@ -125,6 +140,23 @@ def _looks_like_a_number(word: str) -> bool:
 
 
 @dataclass(frozen=True)
+class MessageSource:
+    """The Slack message an idea is saved from (**Save as idea**). `kind` is a
+    `storage.vocabulary.SourceKind` value once the person said where it came from; `author_id`
+    is None for a message an app posted; `public` is whether anyone may follow `permalink`."""
+
+    channel_id: str
+    message_ts: str
+    author_id: str | None = None
+    permalink: str | None = None
+    public: bool = False
+    channel_name: str | None = None
+    kind: str = ""
+    # The thread the message is in (its parent's ts), where "saved as idea" is replied.
+    thread_ts: str | None = None
+
+
+@dataclass(frozen=True)
 class IdeaDraft:
     """What a person submitted, before it is stored."""
 
@@ -134,6 +166,12 @@ class IdeaDraft:
     # Where it points, when the form picked a theme or a challenge.
     theme_id: int | None = None
     challenge_id: int | None = None
+    # The message it was saved from, when it was.
+    source: MessageSource | None = None
+    # The similar ideas already shown to the person for this draft: shown once, then it posts.
+    similar_shown: tuple[int, ...] = ()
+    # "Share anonymously" ticked (ANONYMOUS_IDEAS=allow): the post names nobody.
+    anonymous: bool = False
 
 
 def quick_idea_problem(text: str) -> str | None:
@@ -151,6 +189,7 @@ def quick_idea_problem(text: str) -> str | None:
 # Keys are the form's block ids, so the errors can be shown inline next to each field.
 FORM_SUMMARY, FORM_PROBLEM, FORM_DETAILS = "summary", "problem", "details"
 FORM_THEME, FORM_CHALLENGE = "theme", "challenge"
+FORM_ANONYMOUS = "anonymous"
 
 
 def form_problems(draft: IdeaDraft) -> dict[str, str]:

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.ideas import anonymity
 from bot.offers.rules import kinds_text
 from bot.slack.blocks import linked_title, sections, to_dicts
 from bot.slack.text import MESSAGE_BLOCK_LIMIT, escape, truncate
@@ -97,8 +98,10 @@ def offers_dm(idea: Idea, offers: Sequence[HelpOffer]) -> dict:
 
 def thanks_dm(idea: Idea, *, author_id: str) -> dict:
     title = linked_title(idea.text, idea.permalink)
+    # The thanks of an anonymous idea's author come from "the idea's author", unnamed.
+    who = "The idea's author" if anonymity.is_anonymous(idea) else f"<@{author_id}>"
     return {
-        "text": f"🙏 <@{author_id}> thanks you for offering to help with idea #{idea.id} "
+        "text": f"🙏 {who} thanks you for offering to help with idea #{idea.id} "
         f"{title}. They may invite you to an experiment on it."
     }
 

@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.core import typed
+from bot.ideas.anonymity import author_mention
 from bot.offers import rules
 from bot.offers.rules import Field
 from bot.slack import payload
@@ -38,7 +39,8 @@ def offer_form(idea: Idea, earlier: HelpOffer | None) -> View:
         SectionBlock(
             text=MarkdownTextObject(
                 text=f"*Idea #{idea.id}*: {escape(truncate(idea.text, 300))}\n"
-                f"<@{idea.author_id}> hears who offered what, and may invite you to the "
+                f"{author_mention(idea.author_id, start=True)} hears who offered what, and "
+                "may invite you to the "
                 "experiment that tests it."
             )
         ),

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from bot.core.debounce import Debouncer
 from bot.foundation import retried_posts
 from bot.foundation.context import Context
+from bot.ideas import anonymity
 from bot.offers import blocks
 from storage import ideas, offers, people
 
@@ -62,14 +63,16 @@ async def tell_author(ctx: Context, idea_id: int) -> bool:
         # Someone who left since offering can no longer be thanked or invited.
         gone = await people.inactive(session=session, user_ids=[o.helper_id for o in untold])
     untold = [offer for offer in untold if offer.helper_id not in gone]
-    if not untold or not await ctx.users.reachable(idea.author_id):
+    # An anonymous idea's real author hears of the offers privately, like anyone.
+    author = await anonymity.author_to_tell(ctx, idea)
+    if not untold or author is None or not await ctx.users.reachable(author):
         return False
     first = untold[0]
     return await retried_posts.post_once(
         ctx,
         job=retried_posts.HELP_OFFERS_DM,
         key=f"{idea_id}:{first.id}:{now.timestamp():.6f}",
-        channel=idea.author_id,
+        channel=author,
         message=blocks.offers_dm(idea, untold),
     )
 

@@ -15,13 +15,12 @@ from datetime import UTC, datetime
 
 from slack_sdk.models.views import View
 
-from bot.core.clock import today
-from bot.experiments import forms as experiment_forms
 from bot.experiments import rules as experiment_rules
 from bot.experiments import team
 from bot.foundation import retried_posts
 from bot.foundation.context import Context
 from bot.foundation.delivery import IN_PROGRESS, deliver
+from bot.ideas import anonymity
 from bot.offers import blocks, rules
 from storage import ideas, offers, teams
 from storage.models import Idea
@@ -46,8 +45,10 @@ async def place_for(ctx: Context, *, idea_id: int | None, helper_id: str) -> Off
         if idea is None:
             return OfferPlace(None, refusal="This idea no longer exists.")
         earlier = await offers.get_offer(session=session, idea_id=idea_id or 0, helper_id=helper_id)
+    # The refusal is the helper's alone: an anonymous idea's author is told it is theirs.
+    author_id = await anonymity.author_to_tell(ctx, idea) or idea.author_id
     refusal = rules.refusal(
-        helper_id=helper_id, author_id=idea.author_id, idea_id=idea.id or 0, status=idea.status
+        helper_id=helper_id, author_id=author_id, idea_id=idea.id or 0, status=idea.status
     )
     return OfferPlace(idea, earlier, refusal)
 
@@ -90,8 +91,9 @@ async def thank(ctx: Context, *, idea_id: int, helper_id: str, author_id: str) -
         idea = await ideas.get_idea(session=session, idea_id=idea_id)
     if idea is None:
         return "This idea no longer exists."
-    if idea.author_id != author_id:
-        return f"Only <@{idea.author_id}>, whose idea #{idea_id} it is, can thank its helpers."
+    if await anonymity.author_to_tell(ctx, idea) != author_id:
+        who = anonymity.author_mention(idea.author_id)
+        return f"Only {who}, whose idea #{idea_id} it is, can thank its helpers."
     message = blocks.thanks_dm(idea, author_id=author_id)
 
     async def compose() -> dict:
@@ -127,9 +129,7 @@ async def invite(ctx: Context, *, idea_id: int, helper_id: str, by: str) -> Invi
     experiment = await team.running_experiment_for_idea(ctx, idea_id)
     if experiment is None:
         return Invitation(
-            form=experiment_forms.new_experiment_form(
-                owner_id=by, today=today(ctx.settings.tz), idea_id=idea_id, team=[helper_id]
-            )
+            form=await team.form_for_idea(ctx, owner_id=by, idea_id=idea_id, team=[helper_id])
         )
     if not experiment_rules.can_change_team(by, experiment.owner_id, ctx.settings.admin_user_ids):
         return Invitation(

@@ -13,13 +13,19 @@ from handlers import (
     challenges,
     challenges_close,
     commands,
+    conversations,
+    duplicates,
     events,
+    evidence,
     exploration,
     home,
     installation,
     messages,
     offers,
+    options,
+    search,
     shortcuts,
+    similar,
     statuses,
     teams,
     themes,
@@ -61,8 +67,13 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     welcome.register(app, runtime)
     installation.register(app, runtime)
     shortcuts.register(app, runtime)
+    conversations.register(app, runtime)
+    evidence.register(app, runtime)
+    options.register(app, runtime)
+    search.register(app, runtime)
     messages.register(app, runtime)
     commands.register(app, runtime)
+    similar.register(app, runtime)
     actions.register(app, runtime)
     challenges.register(app, runtime)
     challenges_close.register(app, runtime)
@@ -70,6 +81,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     themes.register(app, runtime)
     exploration.register(app, runtime)
     offers.register(app, runtime)
+    duplicates.register(app, runtime)
     teams.register(app, runtime)
     views.register(app, runtime)
 

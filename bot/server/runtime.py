@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 
 from bot.challenges.card import CardRefresher
 from bot.challenges.entries import EntryLister
+from bot.conversations.thread_replies import SourceReplies
 from bot.core.metrics import Metrics
 from bot.core.settings import Settings
 from bot.foundation.context import Context
 from bot.home.publisher import HomePublisher
+from bot.ideas import anonymity
 from bot.offers.notes import OfferNotes
 from bot.people.newcomers import Newcomers
 from bot.slack.access import SlackAccess
@@ -35,6 +37,7 @@ class Runtime(Context):
     home: HomePublisher = field(init=False)
     challenge_cards: CardRefresher = field(init=False)
     challenge_entries: EntryLister = field(init=False)
+    source_replies: SourceReplies = field(init=False)
     newcomers: Newcomers = field(init=False)
     offer_notes: OfferNotes = field(init=False)
 
@@ -61,6 +64,7 @@ class Runtime(Context):
         )
         self.challenge_cards = CardRefresher(self)
         self.challenge_entries = EntryLister(self, on_listed=self.challenge_cards.request)
+        self.source_replies = SourceReplies(self)
         self.signals.idea_posted = self._idea_posted
         self.signals.idea_changed = self._idea_changed
         self.signals.status_changed = self.notices.queue
@@ -77,7 +81,10 @@ class Runtime(Context):
 
     def _idea_posted(self, idea: Idea) -> None:
         self.challenge_entries.idea_posted(idea)
-        self.newcomers.note([idea.author_id])
+        self.source_replies.idea_posted(idea)
+        # An anonymous idea's author_id is nobody to look up (and its department stays unset).
+        if not anonymity.is_anonymous(idea):
+            self.newcomers.note([idea.author_id])
 
     def _votes_changed(self, idea_id: int) -> None:
         self.posts.request(idea_id)
@@ -108,5 +115,6 @@ class Runtime(Context):
         await self.offer_notes.drain()
         await self.posts.drain()
         await self.challenge_entries.drain()
+        await self.source_replies.drain()
         await self.challenge_cards.drain()
         await self.db.dispose()

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from slack_sdk.models.blocks import (
     Block,
+    ExternalDataSelectElement,
     InputBlock,
     MarkdownTextObject,
     Option,
@@ -104,6 +105,37 @@ def select_input(
             placeholder=placeholder,
             options=choices,
             initial_option=chosen,
+        ),
+    )
+
+
+def external_select_input(
+    block_id: str,
+    label: str,
+    *,
+    action_id: str,
+    placeholder: str,
+    optional: bool = False,
+    initial: tuple[str, str] | None = None,
+    hint: str | None = None,
+) -> InputBlock:
+    """A form's drop-down whose options Slack asks for as people type (`block_suggestion`,
+    answered by `app.options(action_id)`), read back with `payload.picked_option`. Its
+    `action_id` is its own, as Bolt finds the listener by it; `initial` is a `(value, text)`
+    option shown picked. `min_query_length` 0 lists options before anything is typed."""
+    chosen = None
+    if initial is not None:
+        chosen = Option(value=initial[0], text=truncate(initial[1], OPTION_TEXT_LIMIT))
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        optional=optional,
+        hint=hint,
+        element=ExternalDataSelectElement(
+            action_id=action_id,
+            placeholder=placeholder,
+            initial_option=chosen,
+            min_query_length=0,
         ),
     )
 

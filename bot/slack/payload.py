@@ -60,6 +60,18 @@ def selected_option(view: dict, block_id: str) -> str:
     return as_text(as_dict(element(view, block_id).get("selected_option")).get("value"))
 
 
+def picked_option(view: dict, block_id: str) -> str:
+    """The value chosen in block `block_id`'s menu, whatever the menu's `action_id` (an
+    `external_select` has its own, see `bot.slack.blocks.external_select_input`)."""
+    values = as_dict(as_dict(view.get("state")).get("values"))
+    block = as_dict(values.get(block_id))
+    for state in block.values():
+        chosen = as_dict(as_dict(state).get("selected_option"))
+        if chosen:
+            return as_text(chosen.get("value"))
+    return ""
+
+
 def selected_user(view: dict, block_id: str) -> str:
     """The chosen person's ID, or "" when what arrived is not a Slack user ID (only a forged
     form sends one): it is stored, so it must fit."""

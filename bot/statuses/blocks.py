@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -34,7 +34,7 @@ MUTE_BUTTONS_SHOWN = 5
 
 
 def badge(status: str) -> str:
-    return rules.BADGES.get(status, status)
+    return rules.badge(status)
 
 
 def idea_title(idea: Idea, limit: int = 80) -> str:
@@ -115,9 +115,16 @@ def _experiment_link(experiment: Experiment) -> str:
     return f"<{experiment.permalink}|{name}>" if experiment.permalink else name
 
 
-def _news(idea: Idea, change: StatusChange, experiment: Experiment | None, recipient: str) -> str:
-    """One line of a DM: what happened to the idea, said as it happened."""
-    theirs = idea.author_id == recipient
+def _news(
+    idea: Idea,
+    change: StatusChange,
+    experiment: Experiment | None,
+    recipient: str,
+    own: Collection[int] = (),
+) -> str:
+    """One line of a DM: what happened to the idea, said as it happened. `own`: the ids of
+    the anonymous ideas the recipient shared."""
+    theirs = idea.author_id == recipient or idea.id in own
     title = idea_title(idea)
     if experiment is not None and change.to_status == rules.EXPERIMENTING:
         which = f"your idea #{idea.id} {title}" if theirs else f"idea #{idea.id} {title}"
@@ -138,11 +145,16 @@ def _news(idea: Idea, change: StatusChange, experiment: Experiment | None, recip
 
 
 def notice(
-    changes: Sequence[tuple[Idea, StatusChange, Experiment | None]], *, recipient: str
+    changes: Sequence[tuple[Idea, StatusChange, Experiment | None]],
+    *,
+    recipient: str,
+    own: Collection[int] = (),
 ) -> dict:
     """One DM telling a person about every change they should hear of in this batch, with
     the experiment that made it, if one did."""
-    lines = [_news(idea, change, experiment, recipient) for idea, change, experiment in changes]
+    lines = [
+        _news(idea, change, experiment, recipient, own) for idea, change, experiment in changes
+    ]
     opening = (
         "An idea you care about has news:"
         if len(changes) == 1

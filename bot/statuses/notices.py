@@ -16,7 +16,7 @@ from bot.core.debounce import Debouncer
 from bot.foundation import retried_posts
 from bot.foundation.context import Context
 from bot.statuses import blocks
-from storage import experiments, ideas, statuses
+from storage import anonymous, experiments, ideas, statuses
 from storage.models import Experiment, Idea, StatusChange
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,8 @@ class StatusNotifier:
             )
             by_person: dict[str, list[tuple[Idea, StatusChange, Experiment | None]]]
             by_person = defaultdict(list)
+            # Anonymous ideas each author shared: their DM says "your idea", nobody else's.
+            own: dict[str, set[int]] = defaultdict(set)
             for change in changes:
                 idea = await ideas.get_idea(session=session, idea_id=change.idea_id)
                 if idea is None:
@@ -59,6 +61,10 @@ class StatusNotifier:
                     if change.experiment_id
                     else None
                 )
+                if anonymous.is_anonymous(idea):
+                    author = await anonymous.author_of(session=session, idea=idea)
+                    if author:
+                        own[author].add(idea.id or 0)
                 for person in await statuses.audience(session=session, idea_id=change.idea_id):
                     if person != change.changed_by:
                         by_person[person].append((idea, change, experiment))
@@ -71,7 +77,7 @@ class StatusNotifier:
                 job=retried_posts.STATUS_DM,
                 key=f"{theirs[0][1].id}:{person}",
                 channel=person,
-                message=blocks.notice(theirs, recipient=person),
+                message=blocks.notice(theirs, recipient=person, own=own[person]),
             )
             self.sent += sent
 

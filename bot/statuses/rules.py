@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.typed import parse_id, text_length
-from storage.vocabulary import CLOSED_STATUSES, IdeaStatus
+from storage.vocabulary import CLOSED_STATUSES, DUPLICATE, IdeaStatus
 
 NEW, UNDER_REVIEW, EXPERIMENTING = IdeaStatus.NEW, IdeaStatus.UNDER_REVIEW, IdeaStatus.EXPERIMENTING
 SHIPPED, PARKED, DECLINED = IdeaStatus.SHIPPED, IdeaStatus.PARKED, IdeaStatus.DECLINED
@@ -24,6 +24,14 @@ BADGES: dict[str, str] = {
     PARKED: "🅿️ Parked",
     DECLINED: "🙅 Declined",
 }
+# Shown for an idea marked a duplicate (`bot.duplicates`); not a status anyone picks.
+DUPLICATE_BADGE = "🔁 Duplicate"
+
+
+def badge(status: str) -> str:
+    """How a stored status is shown."""
+    return DUPLICATE_BADGE if status == DUPLICATE else BADGES.get(status, status)
+
 
 _ALIASES = {
     "review": UNDER_REVIEW,
@@ -55,6 +63,9 @@ def status_problem(*, current: str, to: str) -> str | None:
         return "That is not a status Lightbulb knows. Pick one of: " + ", ".join(BADGES.values())
     if to == current:
         return f"The idea is already {to}."
+    if current == DUPLICATE:
+        # Its status comes back with the mark's undo, which also takes the moved votes back.
+        return "It is marked a duplicate: `/idea duplicate undo <number>` reopens it."
     return None
 
 

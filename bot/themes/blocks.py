@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.ideas.anonymity import author_mention
 from bot.ideas.blocks import CHANGE_STATUS_ACTION
 from bot.slack.blocks import linked_title, sections, to_dicts
 from bot.slack.text import MESSAGE_BLOCK_LIMIT, escape, truncate
@@ -122,7 +123,7 @@ def _waiting_line(item: Waiting, within: int) -> str:
         when = f"{left} day{'' if left == 1 else 's'} left" if left else "due today"
     return (
         f"#{idea.id} {linked_title(idea.text, idea.permalink, 120)} · :{item.theme.emoji}: "
-        f"{escape(item.theme.name)} · shared by <@{idea.author_id}> · {when}"
+        f"{escape(item.theme.name)} · shared by {author_mention(idea.author_id)} · {when}"
     )
 
 

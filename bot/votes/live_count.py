@@ -99,8 +99,12 @@ class PostRefresher:
                 return None
             count = await votes.vote_count(session=session, idea_id=idea_id)
             place = await ideas.place_of(session=session, idea=idea)
-            first = await votes.first_voters(
-                session=session, idea_id=idea_id, limit=VOTER_NAMES_SHOWN
+            # SHOW_VOTER_NAMES=false: the count alone, and no name is looked up.
+            shown = VOTER_NAMES_SHOWN if self._settings.show_voter_names else 0
+            first = (
+                await votes.first_voters(session=session, idea_id=idea_id, limit=shown)
+                if shown
+                else []
             )
             helping = await offers.standing(session=session, idea_id=idea_id)
         known = await self._users.some(first, look_up=VOTER_NAMES_SHOWN, wait=NAMES_WAIT_SECONDS)

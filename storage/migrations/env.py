@@ -6,10 +6,13 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
+import storage.anonymous_models  # noqa: F401
 import storage.claim_models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import storage.duplicate_models  # noqa: F401
 import storage.indexes  # noqa: F401
 import storage.models  # noqa: F401
 import storage.people_models  # noqa: F401
+import storage.source_models  # noqa: F401
 import storage.team_models  # noqa: F401
 
 connection = context.config.attributes.get("connection")

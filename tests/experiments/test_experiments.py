@@ -32,8 +32,15 @@ def experiment_fields(
         "metric": {"type": "plain_text_input", "value": metric},
         "owner": {"type": "users_select", "selected_user": owner},
         "ends_on": {"type": "datepicker", "selected_date": ends_on},
-        "idea": {"type": "plain_text_input", "value": idea},
+        "idea": picked_idea(idea),
     }
+
+
+def picked_idea(value: str) -> dict:
+    """The experiment form's idea menu (`external_select`) as Slack sends it: the option
+    picked, whose value is the idea's number, or none."""
+    chosen = {"text": {"type": "plain_text", "text": f"#{value}"}, "value": value}
+    return {"type": "external_select", "selected_option": chosen if value else None}
 
 
 def dms_to(lab: Harness, person: str) -> list[dict]:
@@ -89,7 +96,8 @@ async def test_the_idea_button_opens_a_form_prefilled_with_the_idea(lab: Harness
     [opened] = await lab.fake.wait_for("views.open")
     assert opened.args["trigger_id"] == trigger
     fields = {b["block_id"]: b["element"] for b in opened.args["view"]["blocks"] if "block_id" in b}
-    assert fields["idea"]["initial_value"] == str(idea.id)
+    assert fields["idea"]["initial_option"]["value"] == str(idea.id)
+    assert fields["idea"]["initial_option"]["text"]["text"] == f"#{idea.id} {idea.text}"
     assert fields["owner"]["initial_user"] == "U0STARTER"
     assert date.fromisoformat(fields["ends_on"]["initial_date"]) > date.today()
 
@@ -106,7 +114,7 @@ async def test_the_experiment_command_opens_the_form_with_the_idea_it_names(
     [_, opened] = await lab.fake.wait_for("views.open", count=2)
     assert opened.args["trigger_id"] == "trigger-exp-12"
     fields = {b["block_id"]: b["element"] for b in opened.args["view"]["blocks"] if "block_id" in b}
-    assert fields["idea"]["initial_value"] == "12"
+    assert fields["idea"]["initial_option"]["value"] == "12"
 
 
 async def test_starting_posts_the_card_links_the_idea_and_marks_it_experimenting(

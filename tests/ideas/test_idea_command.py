@@ -141,7 +141,18 @@ async def test_help_explains_what_a_user_can_do(bot: Harness) -> None:
 
     body = reply.json()
     assert reply.status == 200
-    for expected in ("`/idea &lt;your idea&gt;`", "`/idea retry`", ":+1:", ":bulb:", IDEAS_CHANNEL):
+    for expected in (
+        "`/idea &lt;your idea&gt;`",
+        "`/idea retry`",
+        ":+1:",
+        ":bulb:",
+        IDEAS_CHANNEL,
+        "`/idea search &lt;words&gt;`",
+        "`/idea learnings &lt;words&gt;`",
+        "*Save as idea*",
+        "*Add to an idea*",
+        "`/idea duplicate 3 of 1`",
+    ):
         assert expected in body["text"]
     assert body.get("response_type", "ephemeral") == "ephemeral"
     assert await stored_ideas(bot) == []

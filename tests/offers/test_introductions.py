@@ -151,7 +151,7 @@ async def test_the_author_meets_the_first_helpers_of_two_other_departments_once(
     [opened] = await lab.fake.wait_for("views.open")
     assert opened.args["trigger_id"] == trigger
     fields = {b["block_id"]: b["element"] for b in opened.args["view"]["blocks"] if "block_id" in b}
-    assert fields["idea"]["initial_value"] == str(idea.id)
+    assert fields["idea"]["initial_option"]["value"] == str(idea.id)
     [row] = await introductions(lab)
     assert (row.people, row.week) == (rules.people_key([AUTHOR, SALES, SUPPORT]), WEEK)
     assert row.channel_id == post["channel"] and row.message_ts

@@ -56,7 +56,7 @@ async def test_with_no_experiment_the_form_opens_with_the_helper_on_the_team(
     )
     form = {b["block_id"]: b["element"] for b in view["blocks"] if "block_id" in b}
     assert form["team"]["initial_users"] == [SUPPORT]
-    assert form["idea"]["initial_value"] == str(idea.id)
+    assert form["idea"]["initial_option"]["value"] == str(idea.id)
     assert form["owner"]["initial_user"] == AUTHOR
 
 
@@ -113,4 +113,4 @@ async def test_the_experiment_command_suggests_the_ideas_helpers_as_the_team(
     form = {b["block_id"]: b["element"] for b in opened.args["view"]["blocks"] if "block_id" in b}
     assert opened.args["trigger_id"] == "trigger-team"
     assert form["team"]["initial_users"] == [SALES, SUPPORT]
-    assert form["idea"]["initial_value"] == str(idea.id)
+    assert form["idea"]["initial_option"]["value"] == str(idea.id)

@@ -13,6 +13,8 @@ import pytest
 import yaml
 
 from bot.ideas.rules import SUBCOMMANDS
+from handlers.conversations import SAVE_AS_IDEA_SHORTCUT
+from handlers.evidence import ADD_TO_IDEA_SHORTCUT
 from handlers.shortcuts import SHARE_IDEA_SHORTCUT
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -172,8 +174,13 @@ def test_bot_scopes_are_required_and_allowed_only(manifest: dict[str, Any]) -> N
     assert not set(bot) - ALLOWED_BOT_SCOPES, "scope outside the allowed set"
 
 
-def test_the_share_an_idea_shortcut_is_global_and_handled(manifest: dict[str, Any]) -> None:
-    [shortcut] = manifest["features"]["shortcuts"]
-    assert shortcut["type"] == "global"
-    assert shortcut["callback_id"] == SHARE_IDEA_SHORTCUT
-    assert shortcut["name"] == "Share an idea"
+def test_the_shortcuts_are_exactly_the_handled_ones(manifest: dict[str, Any]) -> None:
+    shortcuts = {
+        shortcut["callback_id"]: (shortcut["type"], shortcut["name"])
+        for shortcut in manifest["features"]["shortcuts"]
+    }
+    assert shortcuts == {
+        SHARE_IDEA_SHORTCUT: ("global", "Share an idea"),
+        SAVE_AS_IDEA_SHORTCUT: ("message", "Save as idea"),
+        ADD_TO_IDEA_SHORTCUT: ("message", "Add to an idea"),
+    }

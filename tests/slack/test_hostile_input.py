@@ -35,6 +35,7 @@ from bot.server.http_server import MAX_BODY_BYTES
 from storage import migrate
 from storage.database import Database
 from storage.models import Experiment, Idea
+from tests.experiments.test_experiments import picked_idea
 from tests.fake_slack import Call
 from tests.harness import (
     ADMIN,
@@ -348,7 +349,7 @@ async def seed(bot: Harness) -> tuple[Idea, Experiment]:
             "metric": {"type": "plain_text_input", "value": "focus time per week"},
             "owner": {"type": "users_select", "selected_user": OWNER},
             "ends_on": {"type": "datepicker", "selected_date": FUTURE},
-            "idea": {"type": "plain_text_input", "value": str(idea.id)},
+            "idea": picked_idea(str(idea.id)),
         },
         user=OWNER,
     )
@@ -667,7 +668,7 @@ async def test_no_free_text_field_lets_a_person_ping_link_or_impersonate(lab: Ha
                 "metric": plain(INJECTION),
                 "owner": {"type": "users_select", "selected_user": OWNER},
                 "ends_on": {"type": "datepicker", "selected_date": FUTURE},
-                "idea": plain(str(idea.id)),
+                "idea": picked_idea(str(idea.id)),
             },
             user=OWNER,
         )
@@ -773,6 +774,8 @@ SUBCOMMANDS = [
     "themes ",
     "challenge ",
     "challenges ",
+    "search ",
+    "learnings ",
     "zz ",
 ]
 INJECTION_PARTS = [part for part in INJECTION.split(" ") if part]

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from bot.core.typed import MAX_ID
 from bot.statuses import rules
 from bot.statuses.rules import StatusCommand
-from storage.vocabulary import IdeaStatus
+from storage.vocabulary import DUPLICATE, IdeaStatus
 
 BULB = "💡"  # two UTF-16 code units, as Slack counts it
 
@@ -87,6 +87,12 @@ def test_only_a_known_status_is_accepted_as_the_new_one(to: str) -> None:
 @pytest.mark.parametrize("status", list(IdeaStatus))
 def test_moving_to_the_current_status_is_refused(status: str) -> None:
     assert rules.status_problem(current=status, to=status) == f"The idea is already {status}."
+
+
+@pytest.mark.parametrize("to", list(IdeaStatus))
+def test_a_duplicate_moves_only_by_undoing_the_mark(to: str) -> None:
+    problem = rules.status_problem(current=DUPLICATE, to=to)
+    assert problem is not None and "/idea duplicate undo" in problem
 
 
 @pytest.mark.parametrize("current", list(IdeaStatus))

@@ -84,8 +84,8 @@ def test_a_closed_idea_takes_no_votes(status: str) -> None:
     assert judge_idea(voter_id=VOTER, idea=idea(status)) is Verdict.CLOSED
 
 
-def test_the_closed_statuses_are_shipped_parked_and_declined() -> None:
-    assert set(CLOSED_STATUSES) == {"shipped", "parked", "declined"}
+def test_the_closed_statuses_are_shipped_parked_declined_and_duplicate() -> None:
+    assert set(CLOSED_STATUSES) == {"shipped", "parked", "declined", "duplicate"}
 
 
 @pytest.mark.parametrize("status", list(IdeaStatus))

@@ -1,0 +1,1 @@
+"""Ideas marked as duplicates of others, and the votes their voters agree to move."""
