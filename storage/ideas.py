@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from storage.anonymous_models import AnonymousAuthor
 from storage.duplicates import standing_mark
 from storage.models import Challenge, Idea, Theme, utcnow
 from storage.people import department_of
@@ -110,7 +111,8 @@ async def record_post_failure(*, session: AsyncSession, idea_id: int, error: str
 async def unposted_ideas(
     *, session: AsyncSession, author_id: str | None = None, except_errors: Iterable[str] = ()
 ) -> list[Idea]:
-    """Ideas stored but not (yet) in Slack, oldest first; one author's when given. Ideas
+    """Ideas stored but not (yet) in Slack, oldest first; one author's when given (also
+    those they shared anonymously). Ideas
     whose last post failed with one of `except_errors` are left out."""
     query = select(Idea).where(col(Idea.message_ts).is_(None)).order_by(col(Idea.id))
     if skipped := list(except_errors):
@@ -118,7 +120,13 @@ async def unposted_ideas(
             sa.or_(col(Idea.post_error).is_(None), col(Idea.post_error).not_in(skipped))
         )
     if author_id is not None:
-        query = query.where(Idea.author_id == author_id)
+        # Their anonymous ideas too: the author is kept apart from those.
+        shared_anonymously = select(AnonymousAuthor.idea_id).where(
+            col(AnonymousAuthor.author_id) == author_id
+        )
+        query = query.where(
+            sa.or_(col(Idea.author_id) == author_id, col(Idea.id).in_(shared_anonymously))
+        )
     return list((await session.execute(query)).scalars())
 
 

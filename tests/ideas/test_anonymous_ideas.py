@@ -256,6 +256,24 @@ async def test_the_authors_own_vote_counts_so_that_reacting_gives_nothing_away(
 
 
 @pytest.mark.settings(ANONYMOUS_IDEAS="allow")
+async def test_idea_retry_posts_the_authors_anonymous_ideas_too(lab: Harness) -> None:
+    lab.add_people(AUTHOR)
+    lab.fake.fail_next("chat.postMessage", error="not_in_channel")
+    reply = await lab.submit_view("idea_form", idea_fields("Night shift news digest"), user=AUTHOR)
+    assert reply.status == 200 and "errors" not in reply.text, reply.text
+    await lab.fake.wait_for("chat.postMessage", count=2)  # the refused post, the author's DM
+    assert not lab.fake.messages(IDEAS_CHANNEL)
+
+    _, url = await ask(lab, "retry", user=AUTHOR)
+
+    (answer,) = await eventually(lambda: lab.fake.responses_to(url))
+    assert "Your idea #1 is posted" in answer["text"]
+    (post,) = lab.fake.messages(IDEAS_CHANNEL)
+    assert "Night shift news digest" in json.dumps(post["blocks"])
+    assert not names_the_author(post)
+
+
+@pytest.mark.settings(ANONYMOUS_IDEAS="allow")
 async def test_the_form_offers_anonymity_and_help_says_where_the_author_is_kept(
     lab: Harness,
 ) -> None:
