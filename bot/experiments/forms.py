@@ -28,6 +28,12 @@ from bot.slack.payload import INPUT_ACTION
 EXPERIMENT_FORM = "experiment_form"
 UPDATE_FORM = "experiment_update_form"
 LEARNING_FORM = "learning_form"
+OWNER_HINT = "The owner posts updates and shares the learning at the end."
+# Its author opening the form on an idea they shared anonymously (`ANONYMOUS_IDEAS`).
+ANONYMOUS_OWNER_HINT = (
+    "You shared this idea anonymously: the experiment's card names its owner and links the "
+    "idea. Pick someone else as the owner to stay anonymous."
+)
 # The idea menu's own action_id: Slack asks `handlers.options` for its options by it.
 IDEA_PICKER = "experiment_idea"
 
@@ -39,6 +45,7 @@ def experiment_form(
     idea_id: int | None,
     team: Sequence[str] = (),
     idea_text: str = "",
+    owner_hint: str = OWNER_HINT,
 ) -> View:
     """Start an experiment; the idea (shown as `#12 idea_text`), and its team, are prefilled
     when started from an idea."""
@@ -64,7 +71,7 @@ def experiment_form(
                 block_id=rules.Field.OWNER,
                 label="Owner",
                 element=UserSelectElement(action_id=INPUT_ACTION, initial_user=owner_id),
-                hint="The owner posts updates and shares the learning at the end.",
+                hint=owner_hint,
             ),
             team_picker(
                 team,
@@ -98,6 +105,7 @@ def new_experiment_form(
     idea_id: int | None,
     team: Sequence[str] = (),
     idea_text: str = "",
+    owner_hint: str = OWNER_HINT,
 ) -> View:
     """The form as `/idea experiment` or an idea's button opens it: the person who asked owns
     it unless they pick someone else, it ends after the usual span, and `team` (the people
@@ -108,6 +116,7 @@ def new_experiment_form(
         idea_id=idea_id,
         team=rules.team_without_owner(team, owner_id)[: rules.TEAM_LIMIT],
         idea_text=idea_text,
+        owner_hint=owner_hint,
     )
 
 

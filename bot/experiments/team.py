@@ -18,6 +18,7 @@ from bot.core.clock import today
 from bot.experiments import forms, lab_posts, rules, team_blocks, team_members
 from bot.foundation import retried_posts
 from bot.foundation.context import Context
+from bot.ideas import anonymity
 from storage import experiments, ideas, offers, teams
 from storage import people as people_store
 from storage.models import Experiment
@@ -47,12 +48,18 @@ async def form_for_idea(
     if idea_id is not None:
         async with ctx.db.session() as session:
             idea = await ideas.get_idea(session=session, idea_id=idea_id)
+    owns_anonymously = (
+        idea is not None
+        and anonymity.is_anonymous(idea)
+        and await anonymity.author_to_tell(ctx, idea) == owner_id
+    )
     return forms.new_experiment_form(
         owner_id=owner_id,
         today=today(ctx.settings.tz),
         idea_id=idea_id,
         idea_text=idea.text if idea is not None else "",
         team=await helpers_for(ctx, idea_id) if team is None else team,
+        owner_hint=forms.ANONYMOUS_OWNER_HINT if owns_anonymously else forms.OWNER_HINT,
     )
 
 

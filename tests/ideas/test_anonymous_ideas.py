@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from bot.awards import service as awards
 from bot.core.settings import SettingsError, load_settings
 from bot.experiments import forms as experiment_forms
+from bot.ideas.blocks import START_EXPERIMENT_ACTION
 from bot.offers import notes
 from bot.offers.blocks import THANK_ACTION
 from storage import anonymous
@@ -271,6 +272,25 @@ async def test_idea_retry_posts_the_authors_anonymous_ideas_too(lab: Harness) ->
     (post,) = lab.fake.messages(IDEAS_CHANNEL)
     assert "Night shift news digest" in json.dumps(post["blocks"])
     assert not names_the_author(post)
+
+
+@pytest.mark.settings(ANONYMOUS_IDEAS="allow")
+async def test_its_author_starting_an_experiment_is_told_the_owner_is_named(
+    lab: Harness,
+) -> None:
+    lab.add_people(AUTHOR, STARTER)
+    idea = await share_anonymously(lab, "Late shift lunch")
+
+    hints = {}
+    for person in (AUTHOR, STARTER):
+        await lab.click(START_EXPERIMENT_ACTION, str(idea.id), user=person)
+        opened = await lab.fake.wait_for("views.open", count=len(hints) + 1)
+        view = opened[-1].args["view"]
+        (owner,) = [b for b in view["blocks"] if b.get("block_id") == "owner"]
+        hints[person] = owner["hint"]["text"]
+
+    assert hints[AUTHOR] == experiment_forms.ANONYMOUS_OWNER_HINT
+    assert hints[STARTER] == experiment_forms.OWNER_HINT
 
 
 @pytest.mark.settings(ANONYMOUS_IDEAS="allow")
