@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -21,6 +22,15 @@ async def record(*, session: AsyncSession, idea_id: int, author_id: str) -> None
     """Keep the real author of a just-stored anonymous idea."""
     session.add(AnonymousAuthor(idea_id=idea_id, author_id=author_id))
     await session.flush()
+
+
+def written_by(author_id: str) -> sa.ColumnElement[bool]:
+    """A condition on `ideas`: the idea is `author_id`'s, also one they shared anonymously
+    (for lists that are theirs alone: their ideas, their retries, offers on their ideas)."""
+    shared_anonymously = select(col(AnonymousAuthor.idea_id)).where(
+        col(AnonymousAuthor.author_id) == author_id
+    )
+    return sa.or_(col(Idea.author_id) == author_id, col(Idea.id).in_(shared_anonymously))
 
 
 def is_anonymous(idea: Idea) -> bool:

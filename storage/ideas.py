@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from storage.anonymous_models import AnonymousAuthor
+from storage import anonymous
 from storage.duplicates import standing_mark
 from storage.models import Challenge, Idea, Theme, utcnow
 from storage.people import department_of
@@ -120,13 +120,7 @@ async def unposted_ideas(
             sa.or_(col(Idea.post_error).is_(None), col(Idea.post_error).not_in(skipped))
         )
     if author_id is not None:
-        # Their anonymous ideas too: the author is kept apart from those.
-        shared_anonymously = select(AnonymousAuthor.idea_id).where(
-            col(AnonymousAuthor.author_id) == author_id
-        )
-        query = query.where(
-            sa.or_(col(Idea.author_id) == author_id, col(Idea.id).in_(shared_anonymously))
-        )
+        query = query.where(anonymous.written_by(author_id))
     return list((await session.execute(query)).scalars())
 
 

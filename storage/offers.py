@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from storage import anonymous
 from storage.models import Idea
 from storage.people import department_of
 from storage.team_models import HelpOffer
@@ -137,8 +138,8 @@ async def ideas_untold(*, session: AsyncSession, before: datetime) -> list[int]:
 async def on_ideas(
     *, session: AsyncSession, author_id: str | None, limit: int
 ) -> list[tuple[Idea, HelpOffer]]:
-    """The latest standing offers on `author_id`'s ideas (on everyone's with None), newest
-    first."""
+    """The latest standing offers on `author_id`'s ideas, also those shared anonymously (on
+    everyone's with None), newest first."""
     query = (
         select(Idea, HelpOffer)
         .join(HelpOffer, col(HelpOffer.idea_id) == col(Idea.id))
@@ -147,5 +148,5 @@ async def on_ideas(
         .limit(limit)
     )
     if author_id is not None:
-        query = query.where(col(Idea.author_id) == author_id)
+        query = query.where(anonymous.written_by(author_id))
     return [(idea, offer) for idea, offer in (await session.execute(query)).all()]

@@ -13,8 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from storage import duplicates
-from storage.anonymous_models import AnonymousAuthor
+from storage import anonymous, duplicates
 from storage.models import Idea, VoteReaction, utcnow
 from storage.people_models import Person
 
@@ -197,8 +196,7 @@ async def ideas_of(
 ) -> tuple[list[tuple[Idea, int]], int]:
     """An author's newest ideas with their votes, and how many ideas they have in all; with
     the anonymous ones they shared, for their own eyes only."""
-    hidden = select(col(AnonymousAuthor.idea_id)).where(col(AnonymousAuthor.author_id) == author_id)
-    theirs = sa.or_(col(Idea.author_id) == author_id, col(Idea.id).in_(hidden))
+    theirs = anonymous.written_by(author_id)
     total = await session.execute(select(sa.func.count()).select_from(Idea).where(theirs))
     ideas = list(
         (

@@ -218,8 +218,10 @@ async def test_no_surface_names_the_author_of_an_anonymous_idea(lab: Harness) ->
     mine, url = await ask(lab, "mine", user=AUTHOR)
     own_answers.add(url)
     assert "Pin the night-shift news" in mine and "shared anonymously" in mine
-    own_home = await open_home(lab, AUTHOR)
-    assert "shared anonymously" in json.dumps(own_home)
+    own_home = json.dumps(await open_home(lab, AUTHOR))
+    assert "shared anonymously" in own_home
+    # Help offered on their anonymous idea is listed on their own Home too.
+    assert "Help offered on your ideas" in own_home and HELPER in own_home
 
     leaks = [
         (call.method, call.args)
@@ -281,7 +283,7 @@ async def test_its_author_starting_an_experiment_is_told_the_owner_is_named(
     lab.add_people(AUTHOR, STARTER)
     idea = await share_anonymously(lab, "Late shift lunch")
 
-    hints = {}
+    hints: dict[str, str] = {}
     for person in (AUTHOR, STARTER):
         await lab.click(START_EXPERIMENT_ACTION, str(idea.id), user=person)
         opened = await lab.fake.wait_for("views.open", count=len(hints) + 1)
