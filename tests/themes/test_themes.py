@@ -368,7 +368,12 @@ async def test_a_theme_owner_changes_the_status_of_ideas_in_their_theme(lab: Har
         private_metadata=view["private_metadata"],
     )
     assert reply.status == 200 and not reply.text
-    assert (await stored_idea(lab, idea.id)).status == "under review"
+
+    # The form is acknowledged before the change is stored: wait for the row.
+    async def reviewed() -> bool:
+        return (await stored_idea(lab, idea.id)).status == "under review"
+
+    await eventually(reviewed, failure="the theme owner's status change was never stored")
 
     typed = await answer(lab, f"status {idea.id} shipped Done at last", user=OWNER)
     refused = await answer(lab, f"status {other.id} shipped Done", user=OWNER)
