@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import weakref
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, TypeVar
 
@@ -22,6 +23,15 @@ K = TypeVar("K", bound=Hashable)
 
 # The lane every key shares when they are flushed together.
 _BATCH = object()
+# Every debouncer's running lanes, for the shutdown: a lane may wait out a long delay (the
+# offers' one-minute batch), and its owner's `drain()` flushes it at once instead.
+_LANES: weakref.WeakSet[asyncio.Task[None]] = weakref.WeakSet()
+
+
+def lane_tasks() -> set[asyncio.Task[None]]:
+    """The tasks of every debouncer's lanes still running: on shutdown, leave them to the
+    `drain()` of their owners rather than waiting out their delays."""
+    return {task for task in _LANES if not task.done()}
 
 
 class Debouncer(Generic[K]):
@@ -97,7 +107,8 @@ class Debouncer(Generic[K]):
 
     def _start(self, lane: Hashable) -> None:
         name = f"{self._name}-{lane}" if self._per_key else self._name
-        self._lanes[lane] = asyncio.create_task(self._run(lane), name=name)
+        self._lanes[lane] = task = asyncio.create_task(self._run(lane), name=name)
+        _LANES.add(task)
 
     async def _run(self, lane: Hashable) -> None:
         try:
@@ -121,5 +132,8 @@ class Debouncer(Generic[K]):
         delay = self._delay
         seconds = delay(next(iter(self._pending[lane]))) if callable(delay) else delay
         if seconds > 0:
+            # `asyncio.timeout`, not `wait_for`: no task of its own, so the lane is the only
+            # task a shutdown must leave to `drain()`.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._hurry.wait(), seconds)
+                async with asyncio.timeout(seconds):
+                    await self._hurry.wait()

@@ -65,6 +65,10 @@ class HomePublisher:
             self._pages[user_id] = max(0, page)
         self._due.request(user_id)
 
+    async def drain(self) -> None:
+        """Publish the Home tabs still due now (on shutdown)."""
+        await self._due.drain()
+
     def _until_due(self, user_id: str) -> float:
         """Publish now, or at the end of the person's current interval: every open in
         between is served by that one publish."""

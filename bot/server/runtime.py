@@ -117,4 +117,5 @@ class Runtime(Context):
         await self.challenge_entries.drain()
         await self.source_replies.drain()
         await self.challenge_cards.drain()
+        await self.home.drain()
         await self.db.dispose()

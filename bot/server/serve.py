@@ -15,6 +15,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
+from bot.core.debounce import lane_tasks
 from bot.core.settings import Settings
 from bot.people.service import refresh_if_empty
 from bot.server.app import build_app
@@ -233,13 +234,17 @@ async def _check_channels(runtime: Runtime) -> None:
 
 
 async def finish_pending_tasks(*, exclude: set[asyncio.Task] | None = None) -> None:
-    """Let listeners that already acked finish, so nothing Slack was promised is dropped."""
+    """Let listeners that already acked finish, so nothing Slack was promised is dropped.
+    Debouncers' lanes are not waited for here: `Runtime.close` drains them, at once."""
     current = asyncio.current_task()
-    skip = exclude or set()
+    skip = (exclude or set()) | lane_tasks()
     pending = [t for t in asyncio.all_tasks() if t is not current and t not in skip]
     if pending:
         _done, still = await asyncio.wait(pending, timeout=DRAIN_SECONDS)
         if still:
             log.warning(
-                "%d task(s) still running after %ss; stopping anyway", len(still), DRAIN_SECONDS
+                "%d task(s) still running after %ss; stopping anyway: %s",
+                len(still),
+                DRAIN_SECONDS,
+                ", ".join(sorted(task.get_name() for task in still)),
             )

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from bot.ideas.blocks import OFFER_HELP_ACTION
@@ -19,7 +21,15 @@ from scheduler.timetable import post_unposted
 from storage.models import Idea
 from storage.people_models import Person
 from storage.team_models import HelpOffer
-from tests.harness import ADMIN, IDEAS_CHANNEL, TEAM_ID, Harness, Reply, eventually
+from tests.harness import (
+    ADMIN,
+    IDEAS_CHANNEL,
+    TEAM_ID,
+    Harness,
+    Reply,
+    eventually,
+    start_harness,
+)
 
 AUTHOR = "U0AUTHOR1"
 SALES, SUPPORT, DESIGN = "U0SALES01", "U0SUPPO01", "U0DESIG01"
@@ -367,3 +377,23 @@ async def test_offers_a_stopped_process_never_told_of_reach_the_author_once(
     told = [dm for dm in dms_to(lab, AUTHOR) if "offered to help" in dm["text"]]
     assert len(told) == 1 and "I did this at my last job" in json.dumps(told[0]["blocks"])
     assert (await stored(lab, idea))[SALES].told_at is not None
+
+
+async def test_a_shutdown_tells_the_open_batch_at_once_without_waiting_it_out(
+    migrated_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    lab, close = await start_harness(migrated_url)
+    try:
+        await people(lab)
+        idea = await lab.share_idea("Pairing days across teams", author=AUTHOR)
+        await offer(lab, idea, SALES, what="a day a month")
+        assert not [dm for dm in dms_to(lab, AUTHOR) if "offered to help" in dm["text"]]
+        caplog.set_level(logging.WARNING, logger="bot.server.serve")
+    finally:
+        await close(keep_slack=True)
+
+    # Stopping flushed the batch (the author heard) and waited for nothing it would not end.
+    told = [dm for dm in dms_to(lab, AUTHOR) if "offered to help" in dm["text"]]
+    assert len(told) == 1 and "a day a month" in json.dumps(told[0]["blocks"])
+    assert not [r for r in caplog.records if "still running" in r.getMessage()]
+    await lab.fake.stop()
